@@ -1,0 +1,228 @@
+import type { Arena } from "../../../core-wasm/src/arena.js";
+import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/src/catalog-region.js";
+import { categorySlot } from "../domain/category-slot.js";
+import type { CatalogItem } from "../domain/catalog-item.js";
+import { DecisionError } from "../errors/index.js";
+
+/** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
+export interface StockChange {
+  readonly sku: string;
+  readonly storeId: string;
+  readonly quantity: number;
+}
+
+/** A price (and optionally margin) change for one SKU. */
+export interface PriceChange {
+  readonly sku: string;
+  readonly price: number;
+  readonly margin?: number;
+}
+
+export interface ResidentCatalogOptions {
+  readonly arena: Arena;
+  readonly features: number;
+  /** Rows allocated up front; the region doubles when it fills. */
+  readonly initialCapacity: number;
+  /** Distinct store ids the catalog can hold stock for (option maxStores). */
+  readonly maxStores: number;
+}
+
+/**
+ * The catalog as the kernel sees it: item columns resident in the shared kernel
+ * memory, plus the host-side indexes (SKU → row, store id → column).
+ *
+ * Writes happen on the main thread only. New SKUs become visible at once when
+ * the row count is bumped at the end of `upsert`; changes to existing rows are
+ * written in place, each value atomically, so a decision running on a worker at
+ * that moment may see part of a batch. Every change bumps `version`.
+ *
+ * Store column 0 is never written: it stands for "a store the catalog has no
+ * stock for", so a request naming an unknown store sees zero stock there.
+ */
+export class ResidentCatalog {
+  private regionValue: CatalogRegion;
+  private readonly skuToRow = new Map<string, number>();
+  private skus: string[] = [];
+  private readonly storeToColumn = new Map<string, number>();
+  private versionValue = 0;
+  private readonly arena: Arena;
+  readonly features: number;
+  readonly maxStores: number;
+
+  constructor(options: ResidentCatalogOptions) {
+    this.arena = options.arena;
+    this.features = options.features;
+    this.maxStores = options.maxStores;
+    this.regionValue = allocateCatalogRegion(this.arena, {
+      capacity: Math.max(1, options.initialCapacity),
+      features: this.features,
+      stores: this.maxStores + 1,
+    });
+  }
+
+  /** The region every decision started now reads. Replaced when the catalog grows. */
+  get region(): CatalogRegion {
+    return this.regionValue;
+  }
+
+  /** Monotonic counter of applied changes. */
+  get version(): number {
+    return this.versionValue;
+  }
+
+  get size(): number {
+    return this.skus.length;
+  }
+
+  get storeCount(): number {
+    return this.storeToColumn.size;
+  }
+
+  /** Row of a SKU, or -1 when it is not in the catalog. */
+  rowOf(sku: string): number {
+    return this.skuToRow.get(sku) ?? -1;
+  }
+
+  /** SKU of a row. */
+  skuAt(row: number): string {
+    return this.skus[row]!;
+  }
+
+  /** Store column for a store id, or 0 (the always-empty column) when unknown. */
+  storeColumn(storeId: string): number {
+    return this.storeToColumn.get(storeId) ?? 0;
+  }
+
+  /**
+   * Inserts or replaces items. Items must already be validated. The whole batch
+   * is checked against the store limit before anything is written.
+   */
+  upsert(items: readonly CatalogItem[]): void {
+    const { newRows, newStores } = this.assertFits(items);
+    for (const id of newStores) this.storeToColumn.set(id, this.storeToColumn.size + 1);
+    this.ensureCapacity(this.skus.length + newRows);
+
+    const region = this.regionValue;
+    let count = this.skus.length;
+    for (const item of items) {
+      let row = this.skuToRow.get(item.sku);
+      if (row === undefined) {
+        row = count++;
+        this.skuToRow.set(item.sku, row);
+        this.skus.push(item.sku);
+      }
+      this.writeRow(region, row, item);
+    }
+    // Publishing the count last makes new rows visible only once fully written.
+    region.count = count;
+    this.versionValue++;
+  }
+
+  /**
+   * Checks that the items fit the store limit, without writing anything, and
+   * says how many rows and which store ids they would add.
+   */
+  assertFits(items: readonly CatalogItem[]): { newRows: number; newStores: Set<string> } {
+    const newStores = new Set<string>();
+    let newRows = 0;
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (!this.skuToRow.has(item.sku) && !seen.has(item.sku)) newRows++;
+      seen.add(item.sku);
+      for (const id of Object.keys(item.storeStock)) if (!this.storeToColumn.has(id)) newStores.add(id);
+    }
+    this.assertStoreRoom(newStores.size);
+    return { newRows, newStores };
+  }
+
+  /** Row of a SKU; throws NOT_FOUND naming `field` when it is not in the catalog. */
+  requireRow(sku: string, field: string): number {
+    const row = this.skuToRow.get(sku);
+    if (row === undefined) throw new DecisionError("NOT_FOUND", `${field}: sku ${JSON.stringify(sku)} is not in the catalog`);
+    return row;
+  }
+
+  private assertStoreRoom(added: number): void {
+    if (this.storeToColumn.size + added <= this.maxStores) return;
+    throw new DecisionError(
+      "FAILED_PRECONDITION",
+      `store ids: ${this.storeToColumn.size + added} exceeds the limit of ${this.maxStores} (option maxStores)`,
+    );
+  }
+
+  /** Applies stock changes; every SKU must exist (checked before any write). */
+  setStock(changes: readonly StockChange[]): void {
+    const rows = changes.map((c, i) => this.requireRow(c.sku, `updates[${i}].sku`));
+    const unknownStores = new Set<string>();
+    for (const c of changes) if (c.storeId !== "" && !this.storeToColumn.has(c.storeId)) unknownStores.add(c.storeId);
+    this.assertStoreRoom(unknownStores.size);
+    for (const id of unknownStores) this.storeToColumn.set(id, this.storeToColumn.size + 1);
+    const region = this.regionValue;
+    const stride = region.stores;
+    changes.forEach((c, i) => {
+      const row = rows[i]!;
+      if (c.storeId === "") region.stock[row] = c.quantity;
+      else region.storeStock[row * stride + this.storeToColumn.get(c.storeId)!] = Math.min(c.quantity, 0xffff);
+    });
+    this.versionValue++;
+  }
+
+  /** Applies price changes; every SKU must exist (checked before any write). */
+  setPrice(changes: readonly PriceChange[]): void {
+    const rows = changes.map((c, i) => this.requireRow(c.sku, `updates[${i}].sku`));
+    const region = this.regionValue;
+    changes.forEach((c, i) => {
+      const row = rows[i]!;
+      region.logPrice[row] = Math.log(c.price);
+      if (c.margin !== undefined) region.margin[row] = c.margin;
+    });
+    this.versionValue++;
+  }
+
+  private writeRow(region: CatalogRegion, row: number, item: CatalogItem): void {
+    const f = this.features;
+    region.vectors.set(item.features, row * f);
+    region.topCategory[row] = categorySlot(item.categoryPath[0] ?? "");
+    region.popularity[row] = item.popularity;
+    region.logPrice[row] = Math.log(item.price);
+    region.margin[row] = item.margin;
+    region.stock[row] = item.stock;
+    region.channels[row] = item.channels;
+    region.boost[row] = item.boost;
+    const stride = region.stores;
+    region.storeStock.fill(0, row * stride, (row + 1) * stride);
+    for (const [id, n] of Object.entries(item.storeStock)) {
+      region.storeStock[row * stride + this.storeToColumn.get(id)!] = Math.min(Math.max(n, 0), 0xffff);
+    }
+  }
+
+  /**
+   * Grows by allocating a region twice as large and copying the columns. The old
+   * region stays intact (kernel memory is never freed) so decisions in flight on
+   * it finish correctly.
+   */
+  private ensureCapacity(rows: number): void {
+    const old = this.regionValue;
+    if (rows <= old.capacity) return;
+    let capacity = old.capacity;
+    while (capacity < rows) capacity *= 2;
+    const next = allocateCatalogRegion(this.arena, { capacity, features: this.features, stores: old.stores });
+    const n = this.skus.length;
+    next.vectors.set(old.vectors.subarray(0, n * this.features));
+    next.topCategory.set(old.topCategory.subarray(0, n));
+    next.popularity.set(old.popularity.subarray(0, n));
+    next.logPrice.set(old.logPrice.subarray(0, n));
+    next.margin.set(old.margin.subarray(0, n));
+    next.stock.set(old.stock.subarray(0, n));
+    next.storeStock.set(old.storeStock.subarray(0, n * old.stores));
+    next.channels.set(old.channels.subarray(0, n));
+    next.boost.set(old.boost.subarray(0, n));
+    next.count = n;
+    this.regionValue = next;
+  }
+}
+
+/** Creates the resident catalog for one process's kernel memory. */
+export function createResidentCatalog(options: ResidentCatalogOptions): ResidentCatalog {
+  return new ResidentCatalog(options);
+}

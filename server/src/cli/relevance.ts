@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+/**
+ * `relevance`: call a running server from a shell.
+ *
+ *   relevance decide --user ID --channel web --use-case search [--candidates SKU,SKU:0.9,…]
+ *                    [--store ID] [--limit N] [--explain] [--addr host:port] [--deadline-ms N]
+ *   relevance catalog-info [--addr host:port]
+ *   relevance set-stock --sku SKU --quantity N [--store ID] [--addr host:port]
+ *
+ * Prints the response as JSON, with enum names instead of numbers. A gRPC
+ * error prints its code and message on stderr and exits 1.
+ */
+import { parseArgs } from "node:util";
+import { toJson } from "@bufbuild/protobuf";
+import { status } from "@grpc/grpc-js";
+import { CHANNEL_NAMES } from "../domain/channel.js";
+import { CatalogService, GetCatalogInfoResponseSchema, SetStockResponseSchema } from "../gen/relevance/v1/catalog_pb.js";
+import { DecideResponseSchema, DecisionService } from "../gen/relevance/v1/decision_pb.js";
+import { createServiceClient } from "../grpc/service-client.js";
+
+const USAGE = `usage:
+  relevance decide --user ID --channel CHANNEL --use-case ID [--candidates SKU[:BASE],…] [--store ID]
+                   [--limit N] [--explain] [--addr host:port] [--deadline-ms N]
+  relevance catalog-info [--addr host:port]
+  relevance set-stock --sku SKU --quantity N [--store ID] [--addr host:port]
+channels: ${Object.values(CHANNEL_NAMES).join(", ")}`;
+
+function channelNumber(name: string): number {
+  for (const [n, v] of Object.entries(CHANNEL_NAMES)) if (v === name) return Number(n);
+  throw new Error(`--channel: ${JSON.stringify(name)} is not one of ${Object.values(CHANNEL_NAMES).join(", ")}`);
+}
+
+function parseCandidates(list: string | undefined): { sku: string; baseScore?: number }[] {
+  if (list === undefined || list === "") return [];
+  return list.split(",").map((part) => {
+    const i = part.lastIndexOf(":");
+    if (i < 0) return { sku: part };
+    const base = Number(part.slice(i + 1));
+    if (!Number.isFinite(base)) throw new Error(`--candidates: ${JSON.stringify(part)} has a base score that is not a number`);
+    return { sku: part.slice(0, i), baseScore: base };
+  });
+}
+
+function int(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      addr: { type: "string", default: "127.0.0.1:50051" },
+      user: { type: "string" },
+      channel: { type: "string", default: "web" },
+      "use-case": { type: "string", default: "homepage" },
+      placement: { type: "string", default: "" },
+      candidates: { type: "string" },
+      store: { type: "string", default: "" },
+      limit: { type: "string" },
+      explain: { type: "boolean", default: false },
+      "deadline-ms": { type: "string" },
+      sku: { type: "string" },
+      quantity: { type: "string" },
+    },
+  });
+  const deadline = Date.now() + int("deadline-ms", values["deadline-ms"], 2000);
+  const print = (json: unknown) => process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+
+  switch (command) {
+    case "decide": {
+      if (values.user === undefined) throw new Error("--user is required");
+      const client = createServiceClient(DecisionService, values.addr);
+      try {
+        const res = await client.decide(
+          {
+            userId: values.user,
+            channel: channelNumber(values.channel),
+            useCase: values["use-case"],
+            placement: values.placement,
+            context: { storeId: values.store },
+            candidates: parseCandidates(values.candidates),
+            limit: int("limit", values.limit, 0),
+            explain: values.explain,
+          },
+          { deadline },
+        );
+        print(toJson(DecideResponseSchema, res, { alwaysEmitImplicit: true, enumAsInteger: false }));
+      } finally {
+        client.close();
+      }
+      return;
+    }
+    case "catalog-info": {
+      const client = createServiceClient(CatalogService, values.addr);
+      try {
+        print(toJson(GetCatalogInfoResponseSchema, await client.getCatalogInfo({}, { deadline })));
+      } finally {
+        client.close();
+      }
+      return;
+    }
+    case "set-stock": {
+      if (values.sku === undefined || values.quantity === undefined) throw new Error("--sku and --quantity are required");
+      const client = createServiceClient(CatalogService, values.addr);
+      try {
+        const res = await client.setStock(
+          { updates: [{ sku: values.sku, storeId: values.store, quantity: int("quantity", values.quantity, 0) }] },
+          { deadline },
+        );
+        print(toJson(SetStockResponseSchema, res));
+      } finally {
+        client.close();
+      }
+      return;
+    }
+    default:
+      throw new Error(command === undefined ? "a command is required" : `unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  const err = e as { code?: number; details?: string; message?: string };
+  if (typeof err.code === "number" && err.details !== undefined) {
+    process.stderr.write(`relevance: ${status[err.code] ?? err.code}: ${err.details}\n`);
+  } else {
+    process.stderr.write(`relevance: ${err.message ?? String(e)}\n${USAGE}\n`);
+  }
+  process.exit(1);
+});
+
+

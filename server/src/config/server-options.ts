@@ -1,0 +1,126 @@
+import { availableParallelism } from "node:os";
+import { MAX_TOP_K } from "../../../core-wasm/src/layout.js";
+
+/** Everything `createServer` can be told. Only `server/src/main.ts` reads the environment. */
+export interface ServerOptions {
+  /** Address to bind. @default "127.0.0.1" */
+  host: string;
+  /** Port to bind; 0 picks a free one. @default 50051 */
+  port: number;
+  /** Redis URL; empty runs on the in-process store. @default "" */
+  redisUrl: string;
+  /** Prefix of every Redis key. @default "rl:" */
+  redisKeyPrefix: string;
+  /** Features per item and per profile vector. @default 64 */
+  features: number;
+  /** Scorer worker threads; 0 scores inline only. @default os.availableParallelism() */
+  threads: number;
+  /** Candidate lists up to this size are scored inline (measured: `npm run bench:crossover`). @default 2000 */
+  inlineMaxCandidates: number;
+  /** Catalog scans over at most this many items run inline. @default 4096 */
+  inlineMaxCatalogItems: number;
+  /** Pool tasks queued beyond this run inline, flagged POOL_SATURATED. @default 64 */
+  maxPoolQueue: number;
+  /** Candidates per Decide request. @default 5000 */
+  maxCandidates: number;
+  /** Largest `limit`. @default 1000 */
+  maxLimit: number;
+  /** `limit` when the request gives 0. @default 20 */
+  defaultLimit: number;
+  /** @default 256 */
+  maxUserIdLength: number;
+  /** @default 128 */
+  maxSkuLength: number;
+  /** @default 500 */
+  maxCartSkus: number;
+  /** Capped plus redeemed SKUs considered per person. @default 1000 */
+  maxExclusions: number;
+  /** Largest request message in bytes. @default 4194304 */
+  maxMessageBytes: number;
+  /** Items per UpsertItems stream. @default 1000000 */
+  maxUpsertItems: number;
+  /** Updates per SetStock/SetPrice call. @default 10000 */
+  maxUpdates: number;
+  /** Distinct store ids the catalog holds stock for. @default 256 */
+  maxStores: number;
+  /** Catalog rows allocated at start; doubles when full. @default 131072 */
+  catalogCapacity: number;
+  /** Longest wait for the profile store, also bounded by the call's deadline. @default 5 */
+  profileTimeoutMs: number;
+  /** Time kept back from a call's deadline for scoring and the response. @default 1 */
+  reserveMs: number;
+  /** Items with margin below this are never returned. @default 0.05 */
+  marginFloor: number;
+  /** Concurrent streams per HTTP/2 connection. @default 1000 */
+  maxConcurrentStreams: number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
+  host: "127.0.0.1",
+  port: 50051,
+  redisUrl: "",
+  redisKeyPrefix: "rl:",
+  features: 64,
+  threads: availableParallelism(),
+  inlineMaxCandidates: 2000,
+  inlineMaxCatalogItems: 4096,
+  maxPoolQueue: 64,
+  maxCandidates: 5000,
+  maxLimit: 1000,
+  defaultLimit: 20,
+  maxUserIdLength: 256,
+  maxSkuLength: 128,
+  maxCartSkus: 500,
+  maxExclusions: 1000,
+  maxMessageBytes: 4 * 1024 * 1024,
+  maxUpsertItems: 1_000_000,
+  maxUpdates: 10_000,
+  maxStores: 256,
+  catalogCapacity: 131_072,
+  profileTimeoutMs: 5,
+  reserveMs: 1,
+  marginFloor: 0.05,
+  maxConcurrentStreams: 1000,
+});
+
+function positiveInt(o: ServerOptions, key: keyof ServerOptions, min = 1, max = Number.MAX_SAFE_INTEGER): void {
+  const v = o[key];
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`options.${key} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+}
+
+/**
+ * Merges partial options over the defaults, validates every field once and
+ * freezes the result. Messages name the option.
+ */
+export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Readonly<ServerOptions> {
+  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
+  positiveInt(o, "port", 0, 65535);
+  positiveInt(o, "features", 4, 1024);
+  if (o.features % 4 !== 0) throw new Error(`options.features must be a multiple of 4, got ${o.features}`);
+  positiveInt(o, "threads", 0, 256);
+  positiveInt(o, "inlineMaxCandidates", 0);
+  positiveInt(o, "inlineMaxCatalogItems", 0);
+  positiveInt(o, "maxPoolQueue", 0);
+  positiveInt(o, "maxCandidates", 1, 1_000_000);
+  positiveInt(o, "maxLimit", 1, MAX_TOP_K);
+  positiveInt(o, "defaultLimit", 1, o.maxLimit);
+  positiveInt(o, "maxUserIdLength", 1, 4096);
+  positiveInt(o, "maxSkuLength", 1, 4096);
+  positiveInt(o, "maxCartSkus", 0);
+  positiveInt(o, "maxExclusions", 0, 1_000_000);
+  positiveInt(o, "maxMessageBytes", 1024, 256 * 1024 * 1024);
+  positiveInt(o, "maxUpsertItems", 1);
+  positiveInt(o, "maxUpdates", 1);
+  positiveInt(o, "maxStores", 0, 65_534);
+  positiveInt(o, "catalogCapacity", 1);
+  positiveInt(o, "maxConcurrentStreams", 1);
+  if (!(o.profileTimeoutMs > 0)) throw new Error(`options.profileTimeoutMs must be > 0, got ${o.profileTimeoutMs}`);
+  if (!(o.reserveMs >= 0)) throw new Error(`options.reserveMs must be >= 0, got ${o.reserveMs}`);
+  if (!(o.marginFloor >= -1 && o.marginFloor <= 1)) {
+    throw new Error(`options.marginFloor must be in [-1, 1], got ${o.marginFloor}`);
+  }
+  if (o.host === "") throw new Error("options.host must not be empty");
+  return Object.freeze(o);
+}

@@ -1,0 +1,181 @@
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import type { Redis } from "ioredis";
+import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
+import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
+import { type CatalogManager, createCatalogManager } from "./catalog/catalog-manager.js";
+import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
+import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
+import { createResidentCatalog } from "./catalog/resident-catalog.js";
+import { resolveServerOptions, type ServerOptions } from "./config/server-options.js";
+import type { CatalogStore, ProfileStore } from "./domain/stores.js";
+import { CatalogService } from "./gen/relevance/v1/catalog_pb.js";
+import { DecisionService } from "./gen/relevance/v1/decision_pb.js";
+import { catalogServiceHandlers } from "./grpc/catalog-service.js";
+import { decisionServiceHandlers } from "./grpc/decision-service.js";
+import { grpcServiceDefinition } from "./grpc/service-definition.js";
+import { createLogger, type Logger } from "./log.js";
+import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
+import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
+import { createRedisProfileStore } from "./profile/redis-profile-store.js";
+import { createRedisClient } from "./redis/create-redis-client.js";
+import { createScorer, type Scorer } from "./scoring/scorer.js";
+import { defaultScoringModel } from "./scoring/scoring-model.js";
+
+/** Parts a caller may supply instead of the ones built from options (tests, benchmarks). */
+export interface ServerParts {
+  readonly profileStore?: ProfileStore;
+  readonly catalogStore?: CatalogStore;
+  readonly log?: Logger;
+}
+
+/** A running decision server. */
+export interface RelevanceServer {
+  /** The bound port (useful with `port: 0`). */
+  readonly port: number;
+  /** `host:port`, ready for a client. */
+  readonly address: string;
+  readonly options: Readonly<ServerOptions>;
+  readonly grpc: Server;
+  readonly catalog: CatalogManager;
+  readonly profiles: ProfileStore;
+  readonly pipeline: DecisionPipeline;
+  readonly scorer: Scorer;
+  /** "redis" or "memory": where profiles and the catalog are kept. */
+  readonly storeKind: "redis" | "memory";
+  readonly kernelVersion: string;
+  /** Stops accepting calls, lets running ones finish for up to `graceMs`, then closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds and starts the whole service: kernel memory and module, the resident
+ * catalog (loaded from the catalog store), the scorer pool, the profile store,
+ * the pipeline and the gRPC server. Reads no environment and handles no signals:
+ * `main.ts` does that, so tests can build the real thing on port 0.
+ */
+export async function createServer(partial: Partial<ServerOptions> = {}, parts: ServerParts = {}): Promise<RelevanceServer> {
+  const options = resolveServerOptions(partial);
+  const log = parts.log ?? createLogger();
+
+  let redis: Redis | null = null;
+  let profiles = parts.profileStore;
+  let catalogStore = parts.catalogStore;
+  if ((profiles === undefined || catalogStore === undefined) && options.redisUrl !== "") {
+    redis = await createRedisClient(options.redisUrl);
+  }
+  const storeKind = redis !== null ? "redis" : (profiles?.kind ?? "memory");
+  profiles ??=
+    redis !== null
+      ? createRedisProfileStore({ redis, features: options.features, keyPrefix: options.redisKeyPrefix })
+      : createMemoryProfileStore({ features: options.features });
+  catalogStore ??=
+    redis !== null ? createRedisCatalogStore({ redis, keyPrefix: options.redisKeyPrefix }) : createMemoryCatalogStore();
+
+  const memory = createKernelMemory();
+  const arena = createArena(memory);
+  const module = loadKernelModule();
+  const version = kernelVersion();
+  const resident = createResidentCatalog({
+    arena,
+    features: options.features,
+    initialCapacity: options.catalogCapacity,
+    maxStores: options.maxStores,
+  });
+  const catalog = createCatalogManager({ store: catalogStore, resident });
+  await catalog.loadFromStore();
+
+  const scorer = createScorer({
+    memory,
+    arena,
+    module,
+    catalog: resident,
+    features: options.features,
+    threads: options.threads,
+    inlineMaxCandidates: options.inlineMaxCandidates,
+    inlineMaxCatalogItems: options.inlineMaxCatalogItems,
+    maxCandidates: options.maxCandidates,
+    maxLimit: options.maxLimit,
+    maxExclusions: options.maxExclusions,
+    maxPoolQueue: options.maxPoolQueue,
+  });
+  const pipeline = createDecisionPipeline({
+    store: profiles,
+    catalog: resident,
+    scorer,
+    model: defaultScoringModel(options.features, options.marginFloor),
+    kernelVersion: version,
+    policyVersion: "none",
+    profileTimeoutMs: options.profileTimeoutMs,
+    reserveMs: options.reserveMs,
+  });
+
+  const onInternalError = (cause: unknown) => log.error("internal error", { err: cause });
+  const grpc = new Server({
+    // Twice the option, so that messages between the two get our message naming
+    // maxMessageBytes; larger ones are cut off by grpc-js before being buffered.
+    "grpc.max_receive_message_length": options.maxMessageBytes * 2,
+    "grpc.max_send_message_length": options.maxMessageBytes * 2,
+    "grpc.max_concurrent_streams": options.maxConcurrentStreams,
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+  });
+  grpc.addService(
+    grpcServiceDefinition(DecisionService),
+    decisionServiceHandlers({
+      pipeline,
+      limits: options,
+      maxMessageBytes: options.maxMessageBytes,
+      onInternalError,
+    }),
+  );
+  grpc.addService(
+    grpcServiceDefinition(CatalogService),
+    catalogServiceHandlers({
+      manager: catalog,
+      itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
+      maxUpsertItems: options.maxUpsertItems,
+      maxUpdates: options.maxUpdates,
+      onInternalError,
+    }),
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+
+  let closed: Promise<void> | null = null;
+  return {
+    port,
+    address: `${options.host}:${port}`,
+    options,
+    grpc,
+    catalog,
+    profiles,
+    pipeline,
+    scorer,
+    storeKind,
+    kernelVersion: version,
+    close(graceMs = 5000) {
+      closed ??= (async () => {
+        await new Promise<void>((resolve) => {
+          // tryShutdown never finishes while a stream stays open: force it after the grace time.
+          const timer = setTimeout(() => {
+            grpc.forceShutdown();
+            resolve();
+          }, graceMs);
+          grpc.tryShutdown(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        await scorer.close();
+        // Stores the caller passed in are the caller's to close.
+        if (parts.profileStore === undefined) await profiles.close();
+        if (parts.catalogStore === undefined) await catalogStore.close();
+        if (redis !== null) await redis.quit().catch(() => redis?.disconnect());
+      })();
+      return closed;
+    },
+  };
+}

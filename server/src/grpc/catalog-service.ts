@@ -1,0 +1,150 @@
+import { CATEGORY_SLOTS } from "../../../core-wasm/src/layout.js";
+import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import type {
+  sendUnaryData,
+  ServerReadableStream,
+  ServerUnaryCall,
+  UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import type { CatalogInfo, CatalogManager } from "../catalog/catalog-manager.js";
+import type { CatalogItem } from "../domain/catalog-item.js";
+import { DecisionError, invalidField } from "../errors/index.js";
+import {
+  GetCatalogInfoResponseSchema,
+  SetPriceRequestSchema,
+  SetPriceResponseSchema,
+  SetStockRequestSchema,
+  SetStockResponseSchema,
+  UpsertItemsRequestSchema,
+  UpsertItemsResponseSchema,
+} from "../gen/relevance/v1/catalog_pb.js";
+import { catalogItemFromProto, type ItemLimits } from "./catalog-item-from-proto.js";
+import { toServiceError } from "./to-service-error.js";
+
+export interface CatalogServiceOptions {
+  readonly manager: CatalogManager;
+  readonly itemLimits: ItemLimits;
+  /** Items one UpsertItems stream may carry (option maxUpsertItems). */
+  readonly maxUpsertItems: number;
+  /** Updates one SetStock or SetPrice call may carry (option maxUpdates). */
+  readonly maxUpdates: number;
+  readonly onInternalError: (cause: unknown) => void;
+}
+
+function decode<T extends DescMessage>(schema: T, bytes: Buffer): MessageShape<T> {
+  try {
+    return fromBinary(schema, bytes);
+  } catch {
+    throw new DecisionError("MALFORMED_MESSAGE", `request is not a valid ${schema.typeName}`);
+  }
+}
+
+function encode<T extends DescMessage>(schema: T, init: Parameters<typeof create<T>>[1]): Buffer {
+  const bytes = toBinary(schema, create(schema, init));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function checkUpdateCount(n: number, max: number): void {
+  if (n === 0) throw invalidField("updates", "required, at least one update");
+  if (n > max) throw new DecisionError("LIMIT_EXCEEDED", `updates: ${n} exceeds the limit of ${max} (option maxUpdates)`);
+}
+
+/**
+ * gRPC handlers of `relevance.v1.CatalogService`. UpsertItems buffers the
+ * whole stream and applies it as one change when the client half-closes: a bad
+ * item anywhere rejects the stream and nothing of it is applied.
+ */
+export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedServiceImplementation {
+  const { manager, itemLimits, maxUpsertItems, maxUpdates, onInternalError } = options;
+  const fail = (cb: sendUnaryData<Buffer>) => (e: unknown) => cb(toServiceError(e, onInternalError));
+  const version = (i: CatalogInfo) => ({ catalogVersion: i.version });
+
+  return {
+    upsertItems(call: ServerReadableStream<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      const items: CatalogItem[] = [];
+      let failed = false;
+      const reject = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        call.removeAllListeners("data");
+        fail(callback)(e);
+      };
+      call.on("data", (bytes: Buffer) => {
+        try {
+          const msg = decode(UpsertItemsRequestSchema, bytes);
+          if (items.length + msg.items.length > maxUpsertItems) {
+            throw new DecisionError(
+              "LIMIT_EXCEEDED",
+              `items: ${items.length + msg.items.length} exceeds the limit of ${maxUpsertItems} per stream (option maxUpsertItems)`,
+            );
+          }
+          for (const item of msg.items) {
+            items.push(catalogItemFromProto(item, `items[${items.length}]`, itemLimits));
+          }
+        } catch (e) {
+          reject(e);
+        }
+      });
+      call.on("end", () => {
+        if (failed) return;
+        if (items.length === 0) return reject(invalidField("items", "required, at least one item"));
+        manager
+          .upsert(items)
+          .then((info) => callback(null, encode(UpsertItemsResponseSchema, { upserted: items.length, ...version(info) })))
+          .catch(reject);
+      });
+      call.on("error", () => {
+        failed = true;
+      });
+    },
+
+    setStock(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      Promise.resolve()
+        .then(() => {
+          const req = decode(SetStockRequestSchema, call.request);
+          checkUpdateCount(req.updates.length, maxUpdates);
+          const changes = req.updates.map((u, i) => {
+            if (u.sku === "") throw invalidField(`updates[${i}].sku`, "required");
+            if (u.quantity < 0) throw invalidField(`updates[${i}].quantity`, "must not be negative");
+            return { sku: u.sku, storeId: u.storeId, quantity: u.quantity };
+          });
+          return manager.setStock(changes);
+        })
+        .then((info) => callback(null, encode(SetStockResponseSchema, version(info))))
+        .catch(fail(callback));
+    },
+
+    setPrice(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      Promise.resolve()
+        .then(() => {
+          const req = decode(SetPriceRequestSchema, call.request);
+          checkUpdateCount(req.updates.length, maxUpdates);
+          const changes = req.updates.map((u, i) => {
+            if (u.sku === "") throw invalidField(`updates[${i}].sku`, "required");
+            if (!(Number.isFinite(u.price) && u.price > 0)) throw invalidField(`updates[${i}].price`, "must be a finite number > 0");
+            if (u.margin !== undefined && !(u.margin >= -1 && u.margin <= 1)) {
+              throw invalidField(`updates[${i}].margin`, "must be in [-1, 1]");
+            }
+            return u.margin === undefined ? { sku: u.sku, price: u.price } : { sku: u.sku, price: u.price, margin: u.margin };
+          });
+          return manager.setPrice(changes);
+        })
+        .then((info) => callback(null, encode(SetPriceResponseSchema, version(info))))
+        .catch(fail(callback));
+    },
+
+    getCatalogInfo(_call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      const i = manager.info();
+      callback(
+        null,
+        encode(GetCatalogInfoResponseSchema, {
+          catalogVersion: i.version,
+          items: i.items,
+          stores: i.stores,
+          features: i.features,
+          categories: CATEGORY_SLOTS,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import { DecisionError } from "../errors/index.js";
+import type { DecisionPipeline } from "../pipeline/decision-pipeline.js";
+import { type RequestLimits, validateDecisionRequest } from "../pipeline/validate-decision-request.js";
+import { decodeDecideRequest } from "./decode-decide-request.js";
+import { encodeDecideResponse } from "./encode-decide-response.js";
+import { toServiceError } from "./to-service-error.js";
+
+export interface DecisionServiceOptions {
+  readonly pipeline: DecisionPipeline;
+  readonly limits: RequestLimits;
+  /** Requests larger than this are rejected with a message naming option maxMessageBytes. */
+  readonly maxMessageBytes: number;
+  readonly onInternalError: (cause: unknown) => void;
+}
+
+/**
+ * gRPC handlers of `relevance.v1.DecisionService`: decode → validate → run the
+ * pipeline under the call's deadline → encode. The only place Decide touches
+ * wire formats.
+ */
+export function decisionServiceHandlers(options: DecisionServiceOptions): UntypedServiceImplementation {
+  const { pipeline, limits, maxMessageBytes, onInternalError } = options;
+  return {
+    decide(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      const controller = new AbortController();
+      const onCancel = () => controller.abort();
+      call.once("cancelled", onCancel);
+      const deadline = call.getDeadline();
+      const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+      run()
+        .then((bytes) => callback(null, bytes))
+        .catch((e: unknown) => callback(toServiceError(e, onInternalError)))
+        .finally(() => call.removeListener("cancelled", onCancel));
+
+      async function run(): Promise<Buffer> {
+        const bytes = call.request;
+        if (bytes.length > maxMessageBytes) {
+          throw new DecisionError(
+            "MESSAGE_TOO_LARGE",
+            `message: ${bytes.length} bytes exceeds the limit of ${maxMessageBytes} bytes (option maxMessageBytes)`,
+          );
+        }
+        const req = validateDecisionRequest(decodeDecideRequest(bytes), limits);
+        const decision = await pipeline.decide(req, { deadlineMs, signal: controller.signal });
+        return encodeDecideResponse(decision);
+      }
+    },
+  };
+}

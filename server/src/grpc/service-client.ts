@@ -1,0 +1,97 @@
+import {
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  fromBinary,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+  create,
+} from "@bufbuild/protobuf";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type Client,
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  type ServiceDefinition,
+  type ServiceError,
+} from "@grpc/grpc-js";
+
+type Unary<I extends DescMessage, O extends DescMessage> = (
+  request: MessageInitShape<I>,
+  options?: CallOptions,
+) => Promise<MessageShape<O>>;
+type ClientStreaming<I extends DescMessage, O extends DescMessage> = (
+  requests: Iterable<MessageInitShape<I>>,
+  options?: CallOptions,
+) => Promise<MessageShape<O>>;
+
+/** A promise-based client for one service, typed from its protobuf-es descriptor. */
+export type ServiceClient<S extends DescService> = {
+  [K in keyof S["method"]]: S["method"][K] extends DescMethod & {
+    methodKind: "unary";
+    input: infer I extends DescMessage;
+    output: infer O extends DescMessage;
+  }
+    ? Unary<I, O>
+    : S["method"][K] extends DescMethod & {
+          methodKind: "client_streaming";
+          input: infer I extends DescMessage;
+          output: infer O extends DescMessage;
+        }
+      ? ClientStreaming<I, O>
+      : never;
+} & { close(): void; readonly raw: Client };
+
+/**
+ * Creates a grpc-js client for a protobuf-es service: the CLI, the tests and
+ * the benchmarks call the server through it. Unary and client-streaming methods
+ * are supported.
+ */
+export function createServiceClient<S extends DescService>(
+  service: S,
+  address: string,
+  options: { credentials?: ChannelCredentials; channelOptions?: ChannelOptions } = {},
+): ServiceClient<S> {
+  const def: Record<string, ServiceDefinition[string]> = {};
+  for (const m of service.methods) {
+    def[m.localName] = {
+      path: `/${service.typeName}/${m.name}`,
+      requestStream: m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming",
+      responseStream: m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming",
+      requestSerialize: (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.input, msg)),
+      requestDeserialize: (b: Buffer) => fromBinary(m.input, b),
+      responseSerialize: (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.output, msg)),
+      responseDeserialize: (b: Buffer) => fromBinary(m.output, b),
+      originalName: m.name,
+    };
+  }
+  const Ctor = makeGenericClientConstructor(def, service.typeName);
+  const raw = new Ctor(address, options.credentials ?? credentials.createInsecure(), options.channelOptions ?? {});
+  const client: Record<string, unknown> = { raw, close: () => raw.close() };
+  const untyped = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const m of service.methods) {
+    const call = untyped[m.localName]!.bind(raw);
+    if (m.methodKind === "unary") {
+      client[m.localName] = (req: MessageInitShape<DescMessage>, opts: CallOptions = {}) =>
+        new Promise((resolve, reject) => {
+          call(create(m.input, req), new Metadata(), opts, (err: ServiceError | null, res: unknown) =>
+            err ? reject(err) : resolve(res),
+          );
+        });
+    } else if (m.methodKind === "client_streaming") {
+      client[m.localName] = (reqs: Iterable<MessageInitShape<DescMessage>>, opts: CallOptions = {}) =>
+        new Promise((resolve, reject) => {
+          const stream = call(new Metadata(), opts, (err: ServiceError | null, res: unknown) =>
+            err ? reject(err) : resolve(res),
+          ) as { write(m: unknown): boolean; end(): void };
+          for (const r of reqs) stream.write(create(m.input, r));
+          stream.end();
+        });
+    }
+  }
+  return client as ServiceClient<S>;
+}

@@ -1,0 +1,132 @@
+/**
+ * The relevance server's entry point: the only file that reads the environment,
+ * binds the port and handles signals.
+ *
+ *   node dist/server/src/main.js [--demo]
+ *
+ * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_THREADS,
+ * LOG_LEVEL, DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
+ * with a synthetic one (and synthetic profiles), and one sample decision is
+ * made over gRPC and printed.
+ */
+import { toJson } from "@bufbuild/protobuf";
+import { seedStores } from "./cli/seed.js";
+import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from "./config/server-options.js";
+import { createServer, type ServerParts } from "./create-server.js";
+import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
+import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
+import { DecideResponseSchema, DecisionService } from "./gen/relevance/v1/decision_pb.js";
+import { createServiceClient } from "./grpc/service-client.js";
+import { createLogger, type LogLevel } from "./log.js";
+import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
+import { createRedisProfileStore } from "./profile/redis-profile-store.js";
+import { createRedisClient, redactRedisUrl } from "./redis/create-redis-client.js";
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const demo = process.argv.includes("--demo");
+  const log = createLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? "info");
+  const redisUrl = process.env.REDIS_URL ?? "";
+  const options: Partial<ServerOptions> = {
+    host: process.env.HOST ?? DEFAULT_SERVER_OPTIONS.host,
+    port: envInt("PORT", DEFAULT_SERVER_OPTIONS.port),
+    redisUrl,
+    threads: envInt("RELEVANCE_THREADS", DEFAULT_SERVER_OPTIONS.threads),
+  };
+  const features = DEFAULT_SERVER_OPTIONS.features;
+
+  const parts: { -readonly [K in keyof ServerParts]: ServerParts[K] } = { log };
+  if (redisUrl === "") {
+    log.info("no REDIS_URL: using the in-process store (state is lost on exit; set REDIS_URL for production)");
+    parts.profileStore = createMemoryProfileStore({ features });
+    parts.catalogStore = createMemoryCatalogStore();
+  } else {
+    log.info("using redis", { redis: redactRedisUrl(redisUrl) });
+  }
+
+  if (demo) {
+    // Seed before the server starts, so it loads the demo catalog like any other.
+    const redis = redisUrl === "" ? null : await createRedisClient(redisUrl);
+    const catalogStore = parts.catalogStore ?? createRedisCatalogStore({ redis: redis! });
+    const profileStore = parts.profileStore ?? createRedisProfileStore({ redis: redis!, features });
+    const existing = await catalogStore.loadItems();
+    if (existing.length === 0) {
+      const result = await seedStores({
+        catalogStore,
+        profileStore,
+        items: envInt("DEMO_ITEMS", 20_000),
+        profiles: envInt("DEMO_PROFILES", 20_000),
+        features,
+        onProgress: (message) => log.info(message),
+      });
+      log.info("demo data seeded", { items: result.items, profiles: result.profiles, ms: Math.round(result.ms) });
+    } else {
+      log.info("catalog already has items: not seeding", { items: existing.length });
+    }
+    await redis?.quit();
+  }
+
+  const server = await createServer(options, parts);
+  const info = server.catalog.info();
+  log.info("relevance is serving", {
+    address: server.address,
+    store: server.storeKind,
+    catalogVersion: info.version,
+    items: info.items,
+    threads: server.scorer.threads,
+    kernel: server.kernelVersion,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("stopping", { signal });
+    server.close(5000).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error("error while stopping", { err: e });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  if (demo) await printSample(server.address);
+}
+
+async function printSample(address: string): Promise<void> {
+  const client = createServiceClient(DecisionService, address);
+  const request = {
+    userId: "user-000001",
+    channel: 1,
+    useCase: "homepage_hero",
+    placement: "hero",
+    limit: 5,
+    explain: true,
+  };
+  try {
+    const res = await client.decide(request, { deadline: Date.now() + 2000 });
+    const out = process.stdout;
+    out.write(`\nrelevance is serving on ${address}.\n\nA sample decision (catalog mode, user-000001, web):\n`);
+    out.write(`${JSON.stringify(toJson(DecideResponseSchema, res, { alwaysEmitImplicit: true }), null, 2)}\n`);
+    out.write(
+      `\nCall it yourself:\n  npx relevance decide --addr ${address} --user user-000042 --channel web --use-case search --candidates SKU-000001,SKU-000002,SKU-000003 --explain\n  npx relevance decide --addr ${address} --user user-000042 --channel email --use-case cart_abandonment --limit 3\n\nStop with Ctrl-C.\n`,
+    );
+  } finally {
+    client.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`relevance: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

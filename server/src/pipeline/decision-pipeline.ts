@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from "node:crypto";
+import { Reason } from "../../../core-wasm/src/layout.js";
+import type { ResidentCatalog } from "../catalog/resident-catalog.js";
+import { type Decision, Degradation, type ValidDecisionRequest } from "../domain/decision.js";
+import type { PersonRead, ProfileStore } from "../domain/index.js";
+import { DecisionError } from "../errors/index.js";
+import type { Scorer } from "../scoring/scorer.js";
+import type { ScoringModel } from "../scoring/scoring-model.js";
+import { resolvePerson } from "./resolve-person.js";
+
+/** How one call constrains the work done for it. */
+export interface DecideCall {
+  /** Absolute deadline in ms since the epoch; Infinity for none. */
+  readonly deadlineMs: number;
+  /** Aborted when the caller cancels or the call's deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+export interface DecisionPipelineOptions {
+  readonly store: ProfileStore;
+  readonly catalog: ResidentCatalog;
+  readonly scorer: Scorer;
+  readonly model: ScoringModel;
+  readonly kernelVersion: string;
+  /** Names the policy in every response; "none" until policies exist. */
+  readonly policyVersion: string;
+  /** Longest wait for the profile store, further bounded by the call's deadline. */
+  readonly profileTimeoutMs: number;
+  /** Time kept back from the deadline for scoring and the response. */
+  readonly reserveMs: number;
+  readonly now?: () => number;
+}
+
+/** Counters a test or a metrics endpoint can read. */
+export interface PipelineStats {
+  decisions: number;
+  fallbacks: number;
+  /** Calls whose work stopped because the caller's deadline passed or it cancelled. */
+  abandoned: number;
+  pooled: number;
+  inline: number;
+}
+
+/**
+ * The stages of a decision after decoding and validation:
+ * fetch person → resolve consent and treatment → score, constrain, rank →
+ * assemble the decision. It checks the call before each expensive stage and
+ * stops as soon as the caller is gone.
+ */
+export interface DecisionPipeline {
+  decide(req: ValidDecisionRequest, call: DecideCall): Promise<Decision>;
+  readonly stats: Readonly<PipelineStats>;
+}
+
+export function createDecisionPipeline(options: DecisionPipelineOptions): DecisionPipeline {
+  const { store, catalog, scorer, model } = options;
+  const now = options.now ?? Date.now;
+  const stats: PipelineStats = { decisions: 0, fallbacks: 0, abandoned: 0, pooled: 0, inline: 0 };
+
+  function stopIfGone(call: DecideCall, stage: string): void {
+    const expired = now() >= call.deadlineMs;
+    if (!expired && !call.signal.aborted) return;
+    stats.abandoned++;
+    if (expired) throw new DecisionError("DEADLINE_EXCEEDED", `deadline: passed before ${stage}`);
+    throw new DecisionError("CANCELLED", `call: cancelled before ${stage}`);
+  }
+
+  async function readPerson(req: ValidDecisionRequest, call: DecideCall): Promise<PersonRead> {
+    const budget = Math.min(options.profileTimeoutMs, call.deadlineMs - now() - options.reserveMs);
+    if (budget <= 0) return { kind: "timeout" };
+    return store.readPerson(req.userId, budget);
+  }
+
+  return {
+    stats,
+    async decide(req, call) {
+      stopIfGone(call, "the profile read");
+      const catalogVersion = `c${catalog.version}`;
+      const read = await readPerson(req, call);
+      stopIfGone(call, "scoring");
+
+      const person = resolvePerson(read, req.channel);
+      const exclusionSkus = [...person.capped, ...person.redeemed];
+      const exclusionReasons = [
+        ...person.capped.map(() => Reason.CAPPED),
+        ...person.redeemed.map(() => Reason.REDEEMED),
+      ];
+      const profile = person.profile;
+      const result = await scorer.score(
+        {
+          candidateSkus: req.candidateSkus,
+          candidateBase: req.candidateBase,
+          k: req.limit,
+          explain: req.explain,
+          storeId: req.context.storeId,
+          channel: req.channel,
+          personalize: profile !== null,
+          blockReason: person.blockReason,
+          model,
+          person:
+            profile === null
+              ? null
+              : {
+                  vector: profile.vector,
+                  categoryAffinity: profile.categoryAffinity,
+                  priceAnchor: profile.priceAnchor,
+                  discountSensitivity: profile.discountSensitivity,
+                },
+          exclusionSkus,
+          exclusionReasons,
+        },
+        call.signal,
+      );
+
+      stats.decisions++;
+      if (result.ran === "pool") stats.pooled++;
+      else stats.inline++;
+      if (person.degradations.length > 0) stats.fallbacks++;
+      const degradations = result.saturated
+        ? [...person.degradations, Degradation.POOL_SATURATED]
+        : person.degradations;
+      return {
+        decisionId: decisionIdFor(req),
+        items: result.items.map((item, i) => ({ sku: item.sku, score: item.score, rank: i + 1 })),
+        treatment: person.treatment,
+        degradations,
+        excluded: result.excluded,
+        catalogVersion,
+        policyVersion: options.policyVersion,
+        kernelVersion: options.kernelVersion,
+      };
+    },
+  };
+}
+
+/**
+ * A caller that sends `request_id` gets the same decision id when it retries, so
+ * logs and measurement can join retries; otherwise every decision gets a new id.
+ */
+function decisionIdFor(req: ValidDecisionRequest): string {
+  if (req.requestId === "") return randomUUID();
+  const h = createHash("sha256").update(req.userId).update("\0").update(req.requestId).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

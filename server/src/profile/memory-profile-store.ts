@@ -1,0 +1,140 @@
+import type { PersonRead } from "../domain/profile.js";
+import type { ProfileStore } from "../domain/stores.js";
+import { assertProfileFeatures, decodeProfile, encodeProfile, ProfileDecodeError } from "./profile-codec.js";
+import {
+  effectiveCapUntil,
+  type ProfileStoreOptions,
+  resolveProfileStoreOptions,
+} from "./profile-store-options.js";
+
+/** Options of `createMemoryProfileStore`. */
+export type MemoryProfileStoreOptions = ProfileStoreOptions;
+
+/** The in-process `ProfileStore`, plus a hook to store a raw value (tests of corrupt profiles). */
+export interface MemoryProfileStore extends ProfileStore {
+  readonly kind: "memory";
+  /**
+   * Stores `value` as the person's packed profile without checking it, the way
+   * a corrupt or foreign value could sit in Redis. For tests.
+   */
+  putRawProfile(userId: string, value: Uint8Array): void;
+}
+
+interface Redeemed {
+  readonly skus: Set<string>;
+  expiresAtMs: number;
+}
+
+/**
+ * Creates the embedded `ProfileStore`: Maps in this process, with the Redis
+ * store's semantics (same codec, same cap expiry and clamping, same redeemed
+ * retention), so the contract tests hold both to one behaviour. Values are
+ * kept encoded, so reads exercise the decoder exactly as Redis reads do.
+ * `readPerson` resolves on a microtask and never times out.
+ */
+export function createMemoryProfileStore(options: MemoryProfileStoreOptions): MemoryProfileStore {
+  const { features, capRetentionMs, redeemedRetentionMs } = resolveProfileStoreOptions(options);
+  const profiles = new Map<string, Uint8Array>();
+  const caps = new Map<string, Map<string, number>>();
+  const redeemed = new Map<string, Redeemed>();
+  let closed = false;
+
+  const activeCaps = (userId: string, now: number): string[] => {
+    const mine = caps.get(userId);
+    if (mine === undefined) return [];
+    const out: string[] = [];
+    for (const [sku, until] of mine) {
+      if (until > now) out.push(sku);
+      else mine.delete(sku);
+    }
+    if (mine.size === 0) caps.delete(userId);
+    return out;
+  };
+
+  const redeemedSkus = (userId: string, now: number): string[] => {
+    const mine = redeemed.get(userId);
+    if (mine === undefined) return [];
+    if (mine.expiresAtMs <= now) {
+      redeemed.delete(userId);
+      return [];
+    }
+    return [...mine.skus];
+  };
+
+  const read = (userId: string): PersonRead => {
+    if (closed) return { kind: "unavailable", detail: "profile store is closed" };
+    const now = Date.now();
+    const capped = activeCaps(userId, now);
+    const redeemedList = redeemedSkus(userId, now);
+    const raw = profiles.get(userId);
+    if (raw === undefined) return { kind: "missing", capped, redeemed: redeemedList };
+    try {
+      return { kind: "found", profile: decodeProfile(userId, raw, features), capped, redeemed: redeemedList };
+    } catch (error) {
+      if (error instanceof ProfileDecodeError) {
+        return { kind: "invalid", detail: error.message, capped, redeemed: redeemedList };
+      }
+      return { kind: "unavailable", detail: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const assertOpen = (): void => {
+    if (closed) throw new Error("profile store is closed");
+  };
+
+  return {
+    kind: "memory",
+
+    readPerson(userId) {
+      return Promise.resolve().then(() => read(userId));
+    },
+
+    async putProfiles(list) {
+      assertOpen();
+      // Encode everything first: one bad profile rejects the call before anything is written.
+      const values = list.map((p) => {
+        assertProfileFeatures(p, features);
+        return encodeProfile(p);
+      });
+      for (let i = 0; i < list.length; i++) profiles.set(list[i]!.userId, values[i]!);
+    },
+
+    async capItem(userId, sku, untilMs) {
+      assertOpen();
+      const now = Date.now();
+      const until = effectiveCapUntil(untilMs, now, capRetentionMs);
+      if (until === undefined) return;
+      let mine = caps.get(userId);
+      if (mine === undefined) {
+        mine = new Map();
+        caps.set(userId, mine);
+      }
+      // Keep the later cap, as the Redis script does.
+      mine.set(sku, Math.max(mine.get(sku) ?? 0, until));
+      activeCaps(userId, now);
+    },
+
+    async markRedeemed(userId, sku) {
+      assertOpen();
+      const now = Date.now();
+      let mine = redeemed.get(userId);
+      if (mine === undefined || mine.expiresAtMs <= now) {
+        mine = { skus: new Set(), expiresAtMs: 0 };
+        redeemed.set(userId, mine);
+      }
+      mine.skus.add(sku);
+      mine.expiresAtMs = now + redeemedRetentionMs;
+    },
+
+    putRawProfile(userId, value) {
+      profiles.set(userId, Uint8Array.from(value));
+    },
+
+    async close() {
+      closed = true;
+      profiles.clear();
+      caps.clear();
+      redeemed.clear();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import type { Redis } from "ioredis";
+import type { PersonRead } from "../domain/profile.js";
+import type { ProfileStore } from "../domain/stores.js";
+import { assertProfileFeatures, decodeProfile, encodeProfile, ProfileDecodeError } from "./profile-codec.js";
+import {
+  effectiveCapUntil,
+  type ProfileStoreOptions,
+  resolveProfileStoreOptions,
+} from "./profile-store-options.js";
+
+/** Options of `createRedisProfileStore`. */
+export interface RedisProfileStoreOptions extends ProfileStoreOptions {
+  /** Connected client (see `createRedisClient`); the caller owns it and closes it. */
+  readonly redis: Redis;
+  /**
+   * Prefix of every key. Must not contain `{` or `}`: the per-person hash tag
+   * has to be the first one in the key.
+   * @default "rl:"
+   */
+  readonly keyPrefix?: string;
+}
+
+/** Default key prefix of the Redis stores. */
+export const DEFAULT_KEY_PREFIX = "rl:";
+
+/** The Redis keys of one person; see `server/src/profile/README.md`. */
+export interface PersonKeys {
+  /** String: the packed profile (`encodeProfile`). */
+  readonly profile: string;
+  /** Sorted set: member = SKU, score = capped-until in ms since the epoch. */
+  readonly caps: string;
+  /** Set of SKUs whose offer the person redeemed. */
+  readonly redeemed: string;
+}
+
+/**
+ * Builds the keys of one person. They share the hash tag `{u:<userId>}`, so
+ * they live in one Redis Cluster slot and one script can touch them all. Any
+ * user id is safe, including ones with braces: the three suffixes end in
+ * different characters, so two people can never share a key.
+ */
+export function personKeys(keyPrefix: string, userId: string): PersonKeys {
+  const base = `${keyPrefix}{u:${userId}}:`;
+  return { profile: `${base}p`, caps: `${base}caps`, redeemed: `${base}redeemed` };
+}
+
+// One round trip for everything Decide needs about a person. Caps whose
+// capped-until is in the past are not active (score > now is active).
+const READ_PERSON_LUA = `
+local profile = redis.call('GET', KEYS[1])
+local capped = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
+local redeemed = redis.call('SMEMBERS', KEYS[3])
+return {profile, capped, redeemed}
+`;
+
+// Keeps the later of an existing and a new cap (two channels capping the same
+// SKU must not shorten each other), drops expired caps, and lets the key expire
+// with its latest cap. Portable to Redis < 6.2 (no ZADD GT).
+const CAP_ITEM_LUA = `
+local current = redis.call('ZSCORE', KEYS[1], ARGV[2])
+if (not current) or tonumber(current) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then
+  redis.call('PEXPIREAT', KEYS[1], last[2])
+end
+return 1
+`;
+
+const MARK_REDEEMED_LUA = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+type PersonReply = [Buffer | null, Buffer[], Buffer[]];
+
+interface PersonCommands {
+  relevanceReadPersonBuffer(profileKey: string, capsKey: string, redeemedKey: string, nowMs: number): Promise<PersonReply>;
+  relevanceCapItem(capsKey: string, untilMs: number, sku: string, nowMs: number): Promise<number>;
+  relevanceMarkRedeemed(redeemedKey: string, sku: string, retentionMs: number): Promise<number>;
+}
+
+const TIMEOUT: PersonRead = Object.freeze({ kind: "timeout" });
+const CLOSED: PersonRead = Object.freeze({ kind: "unavailable", detail: "profile store is closed" });
+const PUT_CHUNK = 1000;
+
+/**
+ * Creates the production `ProfileStore` on Redis. `readPerson` is one Lua
+ * script (EVALSHA) returning the packed profile, the active caps and the
+ * redeemed SKUs of one person: one round trip per Decide. It never rejects;
+ * it races its own timer against the reply so a stalled Redis costs at most
+ * `timeoutMs`.
+ */
+export function createRedisProfileStore(options: RedisProfileStoreOptions): ProfileStore {
+  const { features, capRetentionMs, redeemedRetentionMs } = resolveProfileStoreOptions(options);
+  const keyPrefix = resolveKeyPrefix(options.keyPrefix);
+  const { redis } = options;
+  if (redis === null || typeof redis !== "object" || typeof redis.defineCommand !== "function") {
+    throw new TypeError("options.redis must be an ioredis client");
+  }
+
+  redis.defineCommand("relevanceReadPerson", { numberOfKeys: 3, lua: READ_PERSON_LUA });
+  redis.defineCommand("relevanceCapItem", { numberOfKeys: 1, lua: CAP_ITEM_LUA });
+  redis.defineCommand("relevanceMarkRedeemed", { numberOfKeys: 1, lua: MARK_REDEEMED_LUA });
+  const commands = redis as unknown as PersonCommands;
+  let closed = false;
+
+  const toRead = (userId: string, reply: PersonReply): PersonRead => {
+    const [raw, cappedRaw, redeemedRaw] = reply;
+    const capped = cappedRaw.length === 0 ? [] : cappedRaw.map(String);
+    const redeemed = redeemedRaw.length === 0 ? [] : redeemedRaw.map(String);
+    if (raw === null) return { kind: "missing", capped, redeemed };
+    try {
+      return { kind: "found", profile: decodeProfile(userId, raw, features), capped, redeemed };
+    } catch (error) {
+      if (error instanceof ProfileDecodeError) return { kind: "invalid", detail: error.message, capped, redeemed };
+      throw error;
+    }
+  };
+
+  return {
+    kind: "redis",
+
+    readPerson(userId, timeoutMs) {
+      if (closed) return Promise.resolve(CLOSED);
+      if (!(timeoutMs > 0)) return Promise.resolve(TIMEOUT);
+      const base = `${keyPrefix}{u:${userId}}:`;
+      return new Promise<PersonRead>((resolve) => {
+        let settled = false;
+        const timer = setTimeout(() => {
+          settled = true;
+          resolve(TIMEOUT);
+        }, timeoutMs);
+        const fail = (error: unknown): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ kind: "unavailable", detail: errorMessage(error) });
+        };
+        let pending: Promise<PersonReply>;
+        try {
+          pending = commands.relevanceReadPersonBuffer(`${base}p`, `${base}caps`, `${base}redeemed`, Date.now());
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        pending.then((reply) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          try {
+            resolve(toRead(userId, reply));
+          } catch (error) {
+            resolve({ kind: "unavailable", detail: `unexpected reply: ${errorMessage(error)}` });
+          }
+        }, fail);
+      });
+    },
+
+    async putProfiles(profiles) {
+      assertOpen(closed);
+      // Encode everything first: one bad profile rejects the call before anything is written.
+      const values = profiles.map((p) => {
+        assertProfileFeatures(p, features);
+        return encodeProfile(p);
+      });
+      for (let start = 0; start < profiles.length; start += PUT_CHUNK) {
+        const pipeline = redis.pipeline();
+        const end = Math.min(start + PUT_CHUNK, profiles.length);
+        for (let i = start; i < end; i++) {
+          pipeline.set(personKeys(keyPrefix, profiles[i]!.userId).profile, values[i]!);
+        }
+        throwFirstError(await pipeline.exec());
+      }
+    },
+
+    async capItem(userId, sku, untilMs) {
+      assertOpen(closed);
+      const now = Date.now();
+      const until = effectiveCapUntil(untilMs, now, capRetentionMs);
+      if (until === undefined) return; // an already expired cap changes nothing
+      await commands.relevanceCapItem(personKeys(keyPrefix, userId).caps, until, sku, now);
+    },
+
+    async markRedeemed(userId, sku) {
+      assertOpen(closed);
+      await commands.relevanceMarkRedeemed(personKeys(keyPrefix, userId).redeemed, sku, redeemedRetentionMs);
+    },
+
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+/**
+ * Returns `keyPrefix`, or the default when undefined, after checking it cannot
+ * override the per-person hash tag. Throws a `RangeError` naming the option.
+ */
+export function resolveKeyPrefix(keyPrefix: string | undefined): string {
+  if (keyPrefix === undefined) return DEFAULT_KEY_PREFIX;
+  if (typeof keyPrefix !== "string" || /[{}]/.test(keyPrefix)) {
+    throw new RangeError(
+      `options.keyPrefix must be a string without '{' or '}' (it would override the hash tag), got ${JSON.stringify(keyPrefix)}`,
+    );
+  }
+  return keyPrefix;
+}
+
+function assertOpen(closed: boolean): void {
+  if (closed) throw new Error("profile store is closed");
+}
+
+function throwFirstError(results: [error: Error | null, result: unknown][] | null): void {
+  if (results === null) throw new Error("redis pipeline was discarded");
+  for (const [error] of results) if (error) throw error;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

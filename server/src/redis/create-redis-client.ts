@@ -1,0 +1,164 @@
+import { Redis } from "ioredis";
+
+/**
+ * How the hot-path Redis client connects, fails and recovers. Every field has a
+ * default; `createRedisClient` validates the merged options once.
+ */
+export interface RedisClientOptions {
+  /**
+   * How long to wait for the connection to become ready (TCP connect, ready
+   * check) before `createRedisClient` rejects, in ms.
+   * @default 2000
+   */
+  readonly connectTimeoutMs: number;
+  /**
+   * Backstop for every command, in ms: a command without a reply by then is
+   * rejected, so a stalled Redis cannot pile up pending commands forever.
+   * Per-request deadlines are shorter and enforced by the callers
+   * (`ProfileStore.readPerson` races its own timer). 0 disables the backstop.
+   * @default 2000
+   */
+  readonly commandTimeoutMs: number;
+  /**
+   * How many times a command in flight when the connection drops is resent
+   * after reconnecting before it is rejected.
+   * @default 1
+   */
+  readonly maxRetriesPerRequest: number;
+  /**
+   * Upper bound of the reconnect backoff, in ms. The client never gives up
+   * reconnecting, so the service recovers without a restart once Redis is back.
+   * @default 1000
+   */
+  readonly reconnectMaxDelayMs: number;
+  /**
+   * Name shown by `CLIENT LIST`.
+   * @default "relevance"
+   */
+  readonly connectionName: string;
+  /**
+   * Receives connection errors (refused, reset, ...). The client keeps
+   * reconnecting on its own; this is for logs and health.
+   * @default writes the error to stderr, at most once per distinct message every 10 s
+   */
+  readonly onError: (error: Error) => void;
+}
+
+/** Defaults of `RedisClientOptions`. */
+export const REDIS_CLIENT_DEFAULTS: Readonly<RedisClientOptions> = Object.freeze({
+  connectTimeoutMs: 2000,
+  commandTimeoutMs: 2000,
+  maxRetriesPerRequest: 1,
+  reconnectMaxDelayMs: 1000,
+  connectionName: "relevance",
+  onError: createRateLimitedStderrLogger(10_000),
+});
+
+/** First reconnect delay; doubled on every failed attempt up to `reconnectMaxDelayMs`. */
+const RECONNECT_BASE_DELAY_MS = 50;
+
+/**
+ * Creates an ioredis client tuned for the request hot path (see DESIGN.md):
+ * no offline queue (a command while disconnected fails at once instead of
+ * waiting), at most `maxRetriesPerRequest` resends, no auto-pipelining
+ * (measured slower here), a command timeout backstop, and a reconnect loop with
+ * capped exponential backoff that never gives up.
+ *
+ * Resolves once the client is ready; rejects when it is not ready within
+ * `connectTimeoutMs`, with a message naming the URL without credentials. The
+ * caller owns the client and ends it with `quit()` or `disconnect()`.
+ */
+export async function createRedisClient(url: string, options?: Partial<RedisClientOptions>): Promise<Redis> {
+  const opts = resolveOptions(options);
+  const safeUrl = redactRedisUrl(url);
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    enableAutoPipelining: false,
+    enableReadyCheck: true,
+    maxRetriesPerRequest: opts.maxRetriesPerRequest,
+    connectTimeout: opts.connectTimeoutMs,
+    ...(opts.commandTimeoutMs > 0 ? { commandTimeout: opts.commandTimeoutMs } : {}),
+    connectionName: opts.connectionName,
+    retryStrategy: (times) =>
+      Math.min(RECONNECT_BASE_DELAY_MS * 2 ** Math.min(times - 1, 16), opts.reconnectMaxDelayMs),
+  });
+
+  let lastError: Error | undefined;
+  client.on("error", (error: Error) => {
+    lastError = error;
+    opts.onError(error);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      client.disconnect();
+      const why = lastError === undefined ? "" : `: ${lastError.message}`;
+      reject(
+        new Error(`redis at ${safeUrl} not ready within ${opts.connectTimeoutMs} ms (option connectTimeoutMs)${why}`, {
+          cause: lastError,
+        }),
+      );
+    }, opts.connectTimeoutMs);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+  return client;
+}
+
+/**
+ * Returns `url` with any user name and password removed, for messages and logs.
+ * Returns a placeholder when `url` does not parse, so nothing secret can leak.
+ */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return "<unparseable redis url>";
+  }
+}
+
+function resolveOptions(options: Partial<RedisClientOptions> | undefined): Readonly<RedisClientOptions> {
+  const opts: RedisClientOptions = { ...REDIS_CLIENT_DEFAULTS, ...options };
+  const positive: (keyof RedisClientOptions)[] = ["connectTimeoutMs", "reconnectMaxDelayMs"];
+  for (const key of positive) {
+    const v = opts[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
+      throw new RangeError(`options.${key} must be a positive integer, got ${String(v)}`);
+    }
+  }
+  const nonNegative: (keyof RedisClientOptions)[] = ["commandTimeoutMs", "maxRetriesPerRequest"];
+  for (const key of nonNegative) {
+    const v = opts[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      throw new RangeError(`options.${key} must be a non-negative integer, got ${String(v)}`);
+    }
+  }
+  if (typeof opts.connectionName !== "string" || !/^[!-~]+$/.test(opts.connectionName)) {
+    throw new RangeError(
+      `options.connectionName must be a non-empty string of printable ascii without spaces, got ${JSON.stringify(opts.connectionName)}`,
+    );
+  }
+  if (typeof opts.onError !== "function") {
+    throw new TypeError("options.onError must be a function");
+  }
+  return Object.freeze(opts);
+}
+
+function createRateLimitedStderrLogger(intervalMs: number): (error: Error) => void {
+  const lastLogged = new Map<string, number>();
+  return (error) => {
+    const now = Date.now();
+    const last = lastLogged.get(error.message);
+    if (last !== undefined && now - last < intervalMs) return;
+    if (lastLogged.size > 100) lastLogged.clear();
+    lastLogged.set(error.message, now);
+    process.stderr.write(`[redis] ${error.message}\n`);
+  };
+}

@@ -1,0 +1,316 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import type { Arena } from "../../../core-wasm/src/arena.js";
+import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js";
+import { Mode } from "../../../core-wasm/src/layout.js";
+import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
+import type { ResidentCatalog } from "../catalog/resident-catalog.js";
+import type { ScoringModel } from "./scoring-model.js";
+
+/** What the person contributes to scoring; null scores without the person. */
+export interface PersonFeatures {
+  readonly vector: Float32Array;
+  readonly categoryAffinity: Float32Array;
+  readonly priceAnchor: number;
+  readonly discountSensitivity: number;
+}
+
+/** One scoring job: the score, constrain and rank stages of a decision. */
+export interface ScoreJob {
+  /** Candidate SKUs; empty ranks the whole catalog. */
+  readonly candidateSkus: readonly string[];
+  /** Base score per candidate. */
+  readonly candidateBase: readonly number[];
+  readonly k: number;
+  readonly explain: boolean;
+  /** Store id whose stock must hold, or "" for none. */
+  readonly storeId: string;
+  readonly channel: number;
+  /** Use `person` (personalised); false scores without anything about the person. */
+  readonly personalize: boolean;
+  /** A reason applied to every known candidate (NO_CONSENT), or 0. */
+  readonly blockReason: number;
+  readonly model: ScoringModel;
+  readonly person: PersonFeatures | null;
+  /** SKUs excluded for this person, each with its reason (CAPPED, REDEEMED). */
+  readonly exclusionSkus: readonly string[];
+  readonly exclusionReasons: readonly number[];
+}
+
+export interface ScoredSku {
+  readonly sku: string;
+  readonly score: number;
+}
+
+export interface ExcludedSku {
+  readonly sku: string;
+  readonly reason: number;
+}
+
+export interface ScoreResult {
+  /** Kept items, best first, at most k. */
+  readonly items: readonly ScoredSku[];
+  /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
+  readonly excluded: readonly ExcludedSku[];
+  /** Where the kernel ran: "inline" on the server thread, or "pool". */
+  readonly ran: "inline" | "pool";
+  /** True when the pool was full and the job ran inline instead. */
+  readonly saturated: boolean;
+}
+
+export interface ScorerOptions {
+  readonly memory: WebAssembly.Memory;
+  readonly arena: Arena;
+  readonly module: WebAssembly.Module;
+  readonly catalog: ResidentCatalog;
+  readonly features: number;
+  /**
+   * Worker threads; 0 scores everything inline.
+   * @default os.availableParallelism()
+   */
+  readonly threads: number;
+  /** Candidate jobs up to this size run inline (measured by `npm run bench:crossover`). */
+  readonly inlineMaxCandidates: number;
+  /** Catalog scans over at most this many items run inline. */
+  readonly inlineMaxCatalogItems: number;
+  readonly maxCandidates: number;
+  readonly maxLimit: number;
+  readonly maxExclusions: number;
+  /** Pool tasks waiting beyond this run inline instead, flagged as saturated. */
+  readonly maxPoolQueue: number;
+}
+
+/**
+ * Scores, constrains and ranks with the WASM kernel. Small jobs run inline on
+ * the server thread (a pool round trip costs more than the scoring); large
+ * candidate lists go to one worker; catalog scans are sharded across all
+ * workers and their top-k merged.
+ */
+export interface Scorer {
+  score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
+  /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
+  scoreInline(job: ScoreJob): ScoreResult;
+  /** Runs a job on the pool regardless of size (benchmarks, crossover). */
+  scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export function createScorer(options: ScorerOptions): Scorer {
+  return new KernelScorer(options);
+}
+
+const MAX_SLOTS = 256;
+
+class KernelScorer implements Scorer {
+  private readonly o: ScorerOptions;
+  private readonly kernel: Kernel;
+  private readonly inlineSlot: RequestSlot;
+  private readonly freeSlots: RequestSlot[] = [];
+  private slotCount = 1;
+  private readonly pool: Piscina<number, number> | null;
+  readonly threads: number;
+
+  constructor(options: ScorerOptions) {
+    this.o = options;
+    this.kernel = instantiateKernel(options.module, options.memory);
+    this.inlineSlot = this.newSlot();
+    this.threads = options.threads;
+    this.pool =
+      options.threads > 0
+        ? new Piscina<number, number>({
+            filename: new URL("./scorer-worker.js", import.meta.url).href,
+            minThreads: options.threads,
+            maxThreads: options.threads,
+            idleTimeout: Number.POSITIVE_INFINITY,
+            workerData: { memory: options.memory, module: options.module },
+          })
+        : null;
+  }
+
+  async score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+    const o = this.o;
+    const catalogMode = job.candidateSkus.length === 0;
+    const small = catalogMode
+      ? o.catalog.size <= o.inlineMaxCatalogItems
+      : job.candidateSkus.length <= o.inlineMaxCandidates;
+    if (small || this.pool === null) return this.scoreInline(job);
+    if (this.pool.queueSize >= o.maxPoolQueue) return { ...this.scoreInline(job), saturated: true };
+    return this.scorePooled(job, signal);
+  }
+
+  scoreInline(job: ScoreJob): ScoreResult {
+    const slot = this.inlineSlot;
+    const catalogMode = job.candidateSkus.length === 0;
+    this.write(slot, job, 0, this.o.catalog.size);
+    const kept = this.kernel.decide(slot.desc);
+    const items = this.readItems(slot, kept, job, catalogMode);
+    const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
+    return { items, excluded, ran: "inline", saturated: false };
+  }
+
+  async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+    const pool = this.pool;
+    if (pool === null) return this.scoreInline(job);
+    const catalogMode = job.candidateSkus.length === 0;
+    const size = this.o.catalog.size;
+    const shards = catalogMode ? Math.max(1, Math.min(this.threads, Math.ceil(size / 1024))) : 1;
+    const slots: RequestSlot[] = [];
+    try {
+      for (let s = 0; s < shards; s++) {
+        const slot = this.takeSlot();
+        if (slot === null) return { ...this.scoreInline(job), saturated: true };
+        slots.push(slot);
+        const lo = Math.floor((size * s) / shards);
+        const hi = Math.floor((size * (s + 1)) / shards);
+        this.write(slot, job, lo, hi);
+      }
+      const runOptions = signal === undefined ? {} : { signal };
+      // allSettled, not all: a slot goes back to the free list only when no
+      // worker can still be writing into it, even if another shard was aborted.
+      const settled = await Promise.allSettled(slots.map((slot) => pool.run(slot.desc, runOptions)));
+      const kept: number[] = [];
+      for (const r of settled) {
+        if (r.status === "rejected") throw r.reason;
+        kept.push(r.value);
+      }
+      if (!catalogMode) {
+        const slot = slots[0]!;
+        const items = this.readItems(slot, kept[0]!, job, false);
+        const excluded = job.explain ? this.readExcluded(slot, job, false) : [];
+        return { items, excluded, ran: "pool", saturated: false };
+      }
+      return { ...this.mergeShards(slots, kept, job), ran: "pool", saturated: false };
+    } finally {
+      for (const slot of slots) this.freeSlots.push(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+
+  private newSlot(): RequestSlot {
+    return allocateRequestSlot(this.o.arena, {
+      features: this.o.features,
+      maxCandidates: this.o.maxCandidates,
+      maxK: this.o.maxLimit,
+      maxExclusions: this.o.maxExclusions,
+    });
+  }
+
+  private takeSlot(): RequestSlot | null {
+    const slot = this.freeSlots.pop();
+    if (slot !== undefined) return slot;
+    if (this.slotCount >= MAX_SLOTS) return null;
+    this.slotCount++;
+    return this.newSlot();
+  }
+
+  /** Copies one job into a slot: candidate rows, person, model and scalars. */
+  private write(slot: RequestSlot, job: ScoreJob, lo: number, hi: number): void {
+    const catalog = this.o.catalog;
+    slot.setCatalog(catalog.region);
+    const n = job.candidateSkus.length;
+    for (let i = 0; i < n; i++) {
+      slot.candItems[i] = catalog.rowOf(job.candidateSkus[i]!);
+      slot.candBase[i] = job.candidateBase[i]!;
+    }
+    let exclusions = 0;
+    const maxExclusions = Math.min(job.exclusionSkus.length, this.o.maxExclusions);
+    for (let i = 0; i < maxExclusions; i++) {
+      const row = catalog.rowOf(job.exclusionSkus[i]!);
+      if (row < 0) continue;
+      slot.exclItems[exclusions] = row;
+      slot.exclReasons[exclusions] = job.exclusionReasons[i]!;
+      exclusions++;
+    }
+    const person = job.person;
+    const model = job.model;
+    if (job.personalize && person !== null) {
+      slot.weights.set(model.weights);
+      slot.profile.set(person.vector);
+      slot.affinity.set(person.categoryAffinity);
+    }
+    slot.setParams({
+      mode: n === 0 ? Mode.CATALOG : Mode.CANDIDATES,
+      countOrLo: n === 0 ? lo : n,
+      rangeHi: n === 0 ? hi : 0,
+      k: job.k,
+      explain: job.explain,
+      storeIndex: job.storeId === "" ? -1 : catalog.storeColumn(job.storeId),
+      channel: job.channel,
+      personalize: job.personalize && person !== null,
+      blockReason: job.blockReason,
+      marginFloor: model.marginFloor,
+      wBase: model.wBase,
+      wAffinity: model.wAffinity,
+      wPrice: model.wPrice,
+      priceScale: model.priceScale,
+      wMargin: model.wMargin,
+      wPopularity: model.wPopularity,
+      priceAnchor: person?.priceAnchor ?? 0,
+      discountSensitivity: person?.discountSensitivity ?? 0,
+      exclusionCount: exclusions,
+    });
+  }
+
+  private readItems(slot: RequestSlot, kept: number, job: ScoreJob, catalogMode: boolean): ScoredSku[] {
+    const items: ScoredSku[] = new Array(kept);
+    for (let i = 0; i < kept; i++) {
+      const idx = slot.outIdx[i]!;
+      const sku = catalogMode ? this.o.catalog.skuAt(idx) : job.candidateSkus[idx]!;
+      items[i] = { sku, score: slot.outScore[i]! };
+    }
+    return items;
+  }
+
+  private readExcluded(slot: RequestSlot, job: ScoreJob, catalogMode: boolean): ExcludedSku[] {
+    const excluded: ExcludedSku[] = [];
+    if (catalogMode) {
+      const n = slot.outExclCount;
+      for (let i = 0; i < n; i++) {
+        excluded.push({ sku: this.o.catalog.skuAt(slot.outExclIdx[i]!), reason: slot.outExclReason[i]! });
+      }
+      return excluded;
+    }
+    const n = job.candidateSkus.length;
+    for (let i = 0; i < n; i++) {
+      const reason = slot.outReasons[i]!;
+      if (reason !== 0) excluded.push({ sku: job.candidateSkus[i]!, reason });
+    }
+    return excluded;
+  }
+
+  /** Merges the shards' sorted top-k lists into one, ties to the lower item row. */
+  private mergeShards(
+    slots: readonly RequestSlot[],
+    kept: readonly number[],
+    job: ScoreJob,
+  ): { items: ScoredSku[]; excluded: ExcludedSku[] } {
+    const catalog = this.o.catalog;
+    const all: { row: number; score: number }[] = [];
+    const allExcl: { row: number; score: number; reason: number }[] = [];
+    slots.forEach((slot, s) => {
+      for (let i = 0; i < kept[s]!; i++) all.push({ row: slot.outIdx[i]!, score: slot.outScore[i]! });
+      if (job.explain) {
+        for (let i = 0; i < slot.outExclCount; i++) {
+          allExcl.push({ row: slot.outExclIdx[i]!, score: slot.outExclScore[i]!, reason: slot.outExclReason[i]! });
+        }
+      }
+    });
+    const byRank = (a: { row: number; score: number }, b: { row: number; score: number }) =>
+      b.score - a.score || a.row - b.row;
+    all.sort(byRank);
+    allExcl.sort(byRank);
+    return {
+      items: all.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), score: e.score })),
+      excluded: allExcl.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), reason: e.reason })),
+    };
+  }
+}
+
+/** Default worker count: one per core the process may use. */
+export function defaultScorerThreads(): number {
+  return availableParallelism();
+}
