@@ -18,10 +18,13 @@ function worse(aScore: f32, aKey: u32, bScore: f32, bKey: u32): bool {
   return aScore < bScore || (aScore == bScore && aKey > bKey);
 }
 
-// @ts-ignore: decorator
-@inline
-function siftDown(heap: usize, n: u32, start: u32, score: f32, key: u32): void {
-  let i = start;
+/**
+ * Places (score, key) at the root of the first `n` entries and moves it down
+ * until both children are no worse. Kept out of line: it runs only when an
+ * entry gets in, which after the first few candidates is rare.
+ */
+function siftDown(heap: usize, n: u32, score: f32, key: u32): void {
+  let i: u32 = 0;
   while (true) {
     const l = (i << 1) + 1;
     if (l >= n) break;
@@ -47,33 +50,35 @@ function siftDown(heap: usize, n: u32, start: u32, score: f32, key: u32): void {
   store<u32>(heap + ((<usize>i) << 3), key, 4);
 }
 
+/** Appends (score, key) at position `size` and moves it up; out of line like `siftDown`. */
+function siftUp(heap: usize, size: u32, score: f32, key: u32): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pScore = load<f32>(heap + ((<usize>p) << 3));
+    const pKey = load<u32>(heap + ((<usize>p) << 3), 4);
+    if (!worse(score, key, pScore, pKey)) break;
+    store<f32>(heap + ((<usize>i) << 3), pScore);
+    store<u32>(heap + ((<usize>i) << 3), pKey, 4);
+    i = p;
+  }
+  store<f32>(heap + ((<usize>i) << 3), score);
+  store<u32>(heap + ((<usize>i) << 3), key, 4);
+}
+
 /**
  * Offers an entry to a heap holding `size` of at most `cap` entries; returns
  * the new size. Called once per scored candidate, so the common case (heap
- * full, entry no better than the root) is a single compare.
+ * full, entry no better than the root) is inlined: two loads and a compare.
  */
 // @ts-ignore: decorator
 @inline
 export function heapOffer(heap: usize, size: u32, cap: u32, score: f32, key: u32): u32 {
   if (size < cap) {
-    let i = size;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pScore = load<f32>(heap + ((<usize>p) << 3));
-      const pKey = load<u32>(heap + ((<usize>p) << 3), 4);
-      if (!worse(score, key, pScore, pKey)) break;
-      store<f32>(heap + ((<usize>i) << 3), pScore);
-      store<u32>(heap + ((<usize>i) << 3), pKey, 4);
-      i = p;
-    }
-    store<f32>(heap + ((<usize>i) << 3), score);
-    store<u32>(heap + ((<usize>i) << 3), key, 4);
+    siftUp(heap, size, score, key);
     return size + 1;
   }
-  if (cap == 0) return size;
-  const rootScore = load<f32>(heap);
-  const rootKey = load<u32>(heap, 4);
-  if (worse(rootScore, rootKey, score, key)) siftDown(heap, cap, 0, score, key);
+  if (cap != 0 && worse(load<f32>(heap), load<u32>(heap, 4), score, key)) siftDown(heap, cap, score, key);
   return size;
 }
 
@@ -99,7 +104,7 @@ export function heapDrain(heap: usize, size: u32, outKey: usize, outScore: usize
     if (n > 0) {
       const lastScore = load<f32>(heap + ((<usize>n) << 3));
       const lastKey = load<u32>(heap + ((<usize>n) << 3), 4);
-      siftDown(heap, n, 0, lastScore, lastKey);
+      siftDown(heap, n, lastScore, lastKey);
     }
   }
 }

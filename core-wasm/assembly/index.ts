@@ -67,6 +67,26 @@ function itemScore(
   return personal + common;
 }
 
+/** Address of item `item`'s feature row. */
+// @ts-ignore: decorator
+@inline
+function row(vectors: usize, item: u32, rowBytes: usize): usize {
+  return vectors + <usize>item * rowBytes;
+}
+
+/** Lane `t` (0..3) of a dot4 result; `t` is a loop counter, lanes need constants. */
+// @ts-ignore: decorator
+@inline
+function lane(dots: v128, t: u32): f32 {
+  return t == 0
+    ? f32x4.extract_lane(dots, 0)
+    : t == 1
+      ? f32x4.extract_lane(dots, 1)
+      : t == 2
+        ? f32x4.extract_lane(dots, 2)
+        : f32x4.extract_lane(dots, 3);
+}
+
 /**
  * Ranks the request whose `RequestDesc` is at `req` and returns how many
  * results it wrote to OUT_IDX/OUT_SCORE (at most k, best first).
@@ -139,7 +159,7 @@ export function decide(req: usize): u32 {
 
   let kept: u32 = 0;
   let excluded: u32 = 0;
-  // Personalised items wait in a batch of four so their dot products run
+  // Scored items wait in a batch of four so their dot products run
   // interleaved (dot4); p0..p2 are the pending keys, `pending` how many.
   let pending: u32 = 0;
   let p0: u32 = 0;
@@ -149,31 +169,34 @@ export function decide(req: usize): u32 {
   if (mode == Mode.CATALOG) {
     // Keys are `(item << 3) | reason`: item order is kept, and the reason of an
     // excluded item rides along to OUT_EXCL_REASON (reasons fit in 3 bits).
+    // Items stay below 2^28: at 20+ bytes of columns each, more cannot fit in
+    // a 2 GiB memory.
     const lo = load<u32>(req, RequestDesc.COUNT_OR_LO);
     const hi = min<u32>(load<u32>(req, RequestDesc.RANGE_HI), count);
     for (let i = lo; i < hi; i++) {
-      const item = <usize>i;
-      const reason = checkItem(item, blockReason, channels, channel, stock, storeStock, stores, storeIndex, margins, marginFloor, marks);
+      const reason = checkItem(
+        <usize>i, blockReason, channels, channel, stock, storeStock, stores, storeIndex, margins, marginFloor, marks,
+      );
       if (reason != Reason.KEPT && !explain) continue;
       const key = (i << 3) | (reason & 7);
-      if (personalize && pending < 3) {
+      if (pending < 3) {
         if (pending == 0) p0 = key;
         else if (pending == 1) p1 = key;
         else p2 = key;
         pending++;
         continue;
       }
-      if (!personalize) {
-        const s = itemScore(item, 0, 0, false, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
-        if (reason == Reason.KEPT) kept = heapOffer(heap, kept, k, s, i);
-        else excluded = heapOffer(excludedHeap, excluded, k, s, key);
-        continue;
-      }
-      const d = dot4(query, vectors + <usize>(p0 >> 3) * rowBytes, vectors + <usize>(p1 >> 3) * rowBytes, vectors + <usize>(p2 >> 3) * rowBytes, vectors + item * rowBytes, dotBytes);
+      const dots = personalize
+        ? dot4(query, row(vectors, p0 >> 3, rowBytes), row(vectors, p1 >> 3, rowBytes),
+            row(vectors, p2 >> 3, rowBytes), row(vectors, i, rowBytes), dotBytes)
+        : f32x4.splat(0);
       for (let t: u32 = 0; t < 4; t++) {
         const tk = t == 0 ? p0 : t == 1 ? p1 : t == 2 ? p2 : key;
-        const td = t == 0 ? f32x4.extract_lane(d, 0) : t == 1 ? f32x4.extract_lane(d, 1) : t == 2 ? f32x4.extract_lane(d, 2) : f32x4.extract_lane(d, 3);
-        const s = itemScore(<usize>(tk >> 3), 0, td, true, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
+        const item = <usize>(tk >> 3);
+        const s = itemScore(
+          item, 0, lane(dots, t), personalize, wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+          wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
+        );
         if ((tk & 7) == Reason.KEPT) kept = heapOffer(heap, kept, k, s, tk >> 3);
         else excluded = heapOffer(excludedHeap, excluded, k, s, tk);
       }
@@ -182,12 +205,22 @@ export function decide(req: usize): u32 {
     for (let t: u32 = 0; t < pending; t++) {
       const tk = t == 0 ? p0 : t == 1 ? p1 : p2;
       const item = <usize>(tk >> 3);
-      const s = itemScore(item, 0, dot1(query, vectors + item * rowBytes, dotBytes), true, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
+      const s = itemScore(
+        item, 0, personalize ? dot1(query, row(vectors, tk >> 3, rowBytes), dotBytes) : 0, personalize,
+        wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+        wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
+      );
       if ((tk & 7) == Reason.KEPT) kept = heapOffer(heap, kept, k, s, tk >> 3);
       else excluded = heapOffer(excludedHeap, excluded, k, s, tk);
     }
     if (explain) {
-      heapDrain(excludedHeap, excluded, <usize>load<u32>(req, RequestDesc.OUT_EXCL_IDX), <usize>load<u32>(req, RequestDesc.OUT_EXCL_SCORE), <usize>load<u32>(req, RequestDesc.OUT_EXCL_REASON));
+      heapDrain(
+        excludedHeap,
+        excluded,
+        <usize>load<u32>(req, RequestDesc.OUT_EXCL_IDX),
+        <usize>load<u32>(req, RequestDesc.OUT_EXCL_SCORE),
+        <usize>load<u32>(req, RequestDesc.OUT_EXCL_REASON),
+      );
     }
   } else {
     // Keys are candidate positions.
@@ -198,14 +231,13 @@ export function decide(req: usize): u32 {
     for (let j: u32 = 0; j < n; j++) {
       // -1 (UNKNOWN_ITEM) read as u32 is >= count, like any index past the end.
       const item = load<u32>(candItems + (<usize>j << 2));
-      const reason = item < count ? checkItem(<usize>item, blockReason, channels, channel, stock, storeStock, stores, storeIndex, margins, marginFloor, marks) : Reason.UNKNOWN_SKU;
+      const reason = item < count
+        ? checkItem(
+          <usize>item, blockReason, channels, channel, stock, storeStock, stores, storeIndex, margins, marginFloor, marks,
+        )
+        : Reason.UNKNOWN_SKU;
       store<u8>(outReasons + <usize>j, <u8>reason);
       if (reason != Reason.KEPT) continue;
-      if (!personalize) {
-        const s = itemScore(<usize>item, load<f32>(candBase + (<usize>j << 2)), 0, false, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
-        kept = heapOffer(heap, kept, k, s, j);
-        continue;
-      }
       if (pending < 3) {
         if (pending == 0) p0 = j;
         else if (pending == 1) p1 = j;
@@ -213,23 +245,31 @@ export function decide(req: usize): u32 {
         pending++;
         continue;
       }
-      const i0 = <usize>load<u32>(candItems + (<usize>p0 << 2));
-      const i1 = <usize>load<u32>(candItems + (<usize>p1 << 2));
-      const i2 = <usize>load<u32>(candItems + (<usize>p2 << 2));
-      const d = dot4(query, vectors + i0 * rowBytes, vectors + i1 * rowBytes, vectors + i2 * rowBytes, vectors + <usize>item * rowBytes, dotBytes);
+      const dots = personalize
+        ? dot4(query, row(vectors, load<u32>(candItems + (<usize>p0 << 2)), rowBytes),
+            row(vectors, load<u32>(candItems + (<usize>p1 << 2)), rowBytes),
+            row(vectors, load<u32>(candItems + (<usize>p2 << 2)), rowBytes), row(vectors, item, rowBytes), dotBytes)
+        : f32x4.splat(0);
       for (let t: u32 = 0; t < 4; t++) {
         const pos = t == 0 ? p0 : t == 1 ? p1 : t == 2 ? p2 : j;
-        const td = t == 0 ? f32x4.extract_lane(d, 0) : t == 1 ? f32x4.extract_lane(d, 1) : t == 2 ? f32x4.extract_lane(d, 2) : f32x4.extract_lane(d, 3);
-        const ti = <usize>load<u32>(candItems + (<usize>pos << 2));
-        const s = itemScore(ti, load<f32>(candBase + (<usize>pos << 2)), td, true, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
+        const s = itemScore(
+          <usize>load<u32>(candItems + (<usize>pos << 2)), load<f32>(candBase + (<usize>pos << 2)), lane(dots, t),
+          personalize, wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+          wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
+        );
         kept = heapOffer(heap, kept, k, s, pos);
       }
       pending = 0;
     }
     for (let t: u32 = 0; t < pending; t++) {
       const pos = t == 0 ? p0 : t == 1 ? p1 : p2;
-      const ti = <usize>load<u32>(candItems + (<usize>pos << 2));
-      const s = itemScore(ti, load<f32>(candBase + (<usize>pos << 2)), dot1(query, vectors + ti * rowBytes, dotBytes), true, wBase, wPop, popularity, boost, wAff, affinity, topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs);
+      const item = load<u32>(candItems + (<usize>pos << 2));
+      const s = itemScore(
+        <usize>item, load<f32>(candBase + (<usize>pos << 2)),
+        personalize ? dot1(query, row(vectors, item, rowBytes), dotBytes) : 0, personalize,
+        wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+        wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
+      );
       kept = heapOffer(heap, kept, k, s, pos);
     }
   }

@@ -8,15 +8,21 @@ export { createArena, createKernelMemory, KERNEL_MEMORY_DEFAULTS } from "./arena
 export type { CatalogRegion, CatalogRegionOptions } from "./catalog-region.js";
 export { allocateCatalogRegion } from "./catalog-region.js";
 export type { Kernel } from "./kernel.js";
-export { instantiateKernel, KERNEL_ABI_VERSION, KERNEL_WASM_PATH, kernelVersion, loadKernelModule } from "./kernel.js";
+export {
+  instantiateKernel,
+  KERNEL_ABI_VERSION,
+  KERNEL_WASM_PATH,
+  kernelVersion,
+  loadKernelModule,
+} from "./kernel.js";
 export type { ReasonCode } from "./layout.js";
 export {
   CATEGORY_SLOTS,
   CatalogDesc,
   MAX_TOP_K,
   Mode,
-  Reason,
   REASON_PRECEDENCE,
+  Reason,
   RequestDesc,
   UNKNOWN_ITEM,
 } from "./layout.js";

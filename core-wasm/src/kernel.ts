@@ -80,7 +80,9 @@ export function instantiateKernel(module: WebAssembly.Module, memory: WebAssembl
   const exports = instance.exports as unknown as KernelExports;
   const abi = exports.kernelAbiVersion();
   if (abi !== KERNEL_ABI_VERSION) {
-    throw new Error(`kernel abi version ${abi} does not match the host's ${KERNEL_ABI_VERSION}: rebuild with \`npm run build\``);
+    throw new Error(
+      `kernel abi version ${abi} does not match the host's ${KERNEL_ABI_VERSION}: rebuild with \`npm run build\``,
+    );
   }
   const decide = exports.decide;
   return { decide: (req: number): number => decide(req) >>> 0 };

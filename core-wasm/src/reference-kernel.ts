@@ -7,7 +7,7 @@
  * the benchmark baseline, so it is written as fast, idiomatic JS: typed
  * arrays, a bounded heap, no sort, no per-item allocation.
  */
-import { CatalogDesc, CATEGORY_SLOTS, MAX_TOP_K, Mode, Reason, RequestDesc } from "./layout.js";
+import { CATEGORY_SLOTS, CatalogDesc, MAX_TOP_K, Mode, Reason, RequestDesc } from "./layout.js";
 
 const fround = Math.fround;
 
@@ -199,7 +199,9 @@ export function referenceDecide(memory: WebAssembly.Memory, req: number): number
   };
 
   const scoreOf = (item: number, base: number): number => {
-    const common = fround(fround(fround(wBase * base) + fround(wPop * f32[popularity + item]!)) + f32[boost + item]!);
+    const common = fround(
+      fround(fround(wBase * base) + fround(wPop * f32[popularity + item]!)) + f32[boost + item]!,
+    );
     if (!personalize) return common;
     const row = vectors + item * features;
     let l0 = 0;
@@ -255,7 +257,12 @@ export function referenceDecide(memory: WebAssembly.Memory, req: number): number
       u32[r + (RequestDesc.OUT_EXCL_REASON >> 2)]!,
     );
   }
-  const kept = keptHeap.drain(v, u32[r + (RequestDesc.OUT_IDX >> 2)]!, u32[r + (RequestDesc.OUT_SCORE >> 2)]!, 0);
+  const kept = keptHeap.drain(
+    v,
+    u32[r + (RequestDesc.OUT_IDX >> 2)]!,
+    u32[r + (RequestDesc.OUT_SCORE >> 2)]!,
+    0,
+  );
   for (let e = 0; e < exclCount; e++) {
     const item = u32[exclItems + e]!;
     if (item < count) u8[marks + item] = 0;

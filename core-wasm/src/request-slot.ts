@@ -113,7 +113,9 @@ function checkSize(name: string, value: number, min: number, max: number): void 
 export function allocateRequestSlot(arena: Arena, options: RequestSlotOptions): RequestSlot {
   const { features, maxCandidates, maxK, maxExclusions } = options;
   checkSize("features", features, 0, 0xffff_fff0);
-  if (features % 4 !== 0) throw new RangeError(`request slot: features must be a multiple of 4, got ${features}`);
+  if (features % 4 !== 0) {
+    throw new RangeError(`request slot: features must be a multiple of 4, got ${features}`);
+  }
   checkSize("maxCandidates", maxCandidates, 0, 0x3fff_ffff);
   checkSize("maxK", maxK, 1, MAX_TOP_K);
   checkSize("maxExclusions", maxExclusions, 0, 0x3fff_ffff);

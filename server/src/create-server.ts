@@ -1,4 +1,9 @@
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import {
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import type { Redis } from "ioredis";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
@@ -26,6 +31,14 @@ export interface ServerParts {
   readonly profileStore?: ProfileStore;
   readonly catalogStore?: CatalogStore;
   readonly log?: Logger;
+  /**
+   * More services on the same grpc-js server, with the same options. Used by
+   * `bench:decide` to measure a transport-only echo beside the real Decide.
+   */
+  readonly extraServices?: readonly {
+    definition: ServiceDefinition;
+    handlers: UntypedServiceImplementation;
+  }[];
 }
 
 /** A running decision server. */
@@ -53,7 +66,10 @@ export interface RelevanceServer {
  * the pipeline and the gRPC server. Reads no environment and handles no signals:
  * `main.ts` does that, so tests can build the real thing on port 0.
  */
-export async function createServer(partial: Partial<ServerOptions> = {}, parts: ServerParts = {}): Promise<RelevanceServer> {
+export async function createServer(
+  partial: Partial<ServerOptions> = {},
+  parts: ServerParts = {},
+): Promise<RelevanceServer> {
   const options = resolveServerOptions(partial);
   const log = parts.log ?? createLogger();
 
@@ -69,7 +85,9 @@ export async function createServer(partial: Partial<ServerOptions> = {}, parts: 
       ? createRedisProfileStore({ redis, features: options.features, keyPrefix: options.redisKeyPrefix })
       : createMemoryProfileStore({ features: options.features });
   catalogStore ??=
-    redis !== null ? createRedisCatalogStore({ redis, keyPrefix: options.redisKeyPrefix }) : createMemoryCatalogStore();
+    redis !== null
+      ? createRedisCatalogStore({ redis, keyPrefix: options.redisKeyPrefix })
+      : createMemoryCatalogStore();
 
   const memory = createKernelMemory();
   const arena = createArena(memory);
@@ -138,6 +156,7 @@ export async function createServer(partial: Partial<ServerOptions> = {}, parts: 
       onInternalError,
     }),
   );
+  for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),

@@ -10,11 +10,11 @@
  * made over gRPC and printed.
  */
 import { toJson } from "@bufbuild/protobuf";
+import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
+import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { seedStores } from "./cli/seed.js";
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from "./config/server-options.js";
 import { createServer, type ServerParts } from "./create-server.js";
-import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
-import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { DecideResponseSchema, DecisionService } from "./gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "./grpc/service-client.js";
 import { createLogger, type LogLevel } from "./log.js";
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
 
   const parts: { -readonly [K in keyof ServerParts]: ServerParts[K] } = { log };
   if (redisUrl === "") {
-    log.info("no REDIS_URL: using the in-process store (state is lost on exit; set REDIS_URL for production)");
+    log.info(
+      "no REDIS_URL: using the in-process store (state is lost on exit; set REDIS_URL for production)",
+    );
     parts.profileStore = createMemoryProfileStore({ features });
     parts.catalogStore = createMemoryCatalogStore();
   } else {
@@ -66,7 +68,11 @@ async function main(): Promise<void> {
         features,
         onProgress: (message) => log.info(message),
       });
-      log.info("demo data seeded", { items: result.items, profiles: result.profiles, ms: Math.round(result.ms) });
+      log.info("demo data seeded", {
+        items: result.items,
+        profiles: result.profiles,
+        ms: Math.round(result.ms),
+      });
     } else {
       log.info("catalog already has items: not seeding", { items: existing.length });
     }
@@ -116,8 +122,12 @@ async function printSample(address: string): Promise<void> {
   try {
     const res = await client.decide(request, { deadline: Date.now() + 2000 });
     const out = process.stdout;
-    out.write(`\nrelevance is serving on ${address}.\n\nA sample decision (catalog mode, user-000001, web):\n`);
-    out.write(`${JSON.stringify(toJson(DecideResponseSchema, res, { alwaysEmitImplicit: true }), null, 2)}\n`);
+    out.write(
+      `\nrelevance is serving on ${address}.\n\nA sample decision (catalog mode, user-000001, web):\n`,
+    );
+    out.write(
+      `${JSON.stringify(toJson(DecideResponseSchema, res, { alwaysEmitImplicit: true }), null, 2)}\n`,
+    );
     out.write(
       `\nCall it yourself:\n  npx relevance decide --addr ${address} --user user-000042 --channel web --use-case search --candidates SKU-000001,SKU-000002,SKU-000003 --explain\n  npx relevance decide --addr ${address} --user user-000042 --channel email --use-case cart_abandonment --limit 3\n\nStop with Ctrl-C.\n`,
     );

@@ -31,7 +31,11 @@ const world = createKernelWorld();
 const rnd = createRng(20_240_601);
 const pick = (n: number): number => Math.floor(rnd() * n);
 
-const region = allocateCatalogRegion(world.arena, { capacity: CATALOG_ITEMS, features: FEATURES, stores: STORES });
+const region = allocateCatalogRegion(world.arena, {
+  capacity: CATALOG_ITEMS,
+  features: FEATURES,
+  stores: STORES,
+});
 for (let i = 0; i < CATALOG_ITEMS; i++) {
   for (let f = 0; f < FEATURES; f++) region.vectors[i * FEATURES + f] = (rnd() * 2 - 1) / 8;
   region.topCategory[i] = pick(CATEGORY_SLOTS);
@@ -153,7 +157,9 @@ console.log(`kernel ${kernelVersion()} (node ${process.version})`);
 console.log(
   `catalog ${CATALOG_ITEMS} items, ${CANDIDATES} candidates, ${FEATURES} features, k ${K}, personalised; reasons ${reasonMix}`,
 );
-console.log(`wasm decide:      ${wasmUs.toFixed(2)} µs/call (median of ${ROUNDS} rounds × ${CALLS_PER_ROUND})`);
+console.log(
+  `wasm decide:      ${wasmUs.toFixed(2)} µs/call (median of ${ROUNDS} rounds × ${CALLS_PER_ROUND})`,
+);
 console.log(`reference decide: ${tsUs.toFixed(2)} µs/call`);
 console.log(`results identical: ${wasmOut.returned} kept, ratio ${(tsUs / wasmUs).toFixed(2)}×`);
 console.log(

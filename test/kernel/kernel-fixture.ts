@@ -10,7 +10,11 @@ import { type Arena, createArena, createKernelMemory } from "../../core-wasm/src
 import { allocateCatalogRegion, type CatalogRegion } from "../../core-wasm/src/catalog-region.js";
 import { instantiateKernel, type Kernel, loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS, Mode, Reason, RequestDesc } from "../../core-wasm/src/layout.js";
-import { allocateRequestSlot, type RequestParams, type RequestSlot } from "../../core-wasm/src/request-slot.js";
+import {
+  allocateRequestSlot,
+  type RequestParams,
+  type RequestSlot,
+} from "../../core-wasm/src/request-slot.js";
 
 /** One memory, its arena and a kernel instance on it. */
 export interface KernelWorld {
@@ -111,13 +115,15 @@ export function buildScenario(world: KernelWorld, spec: ScenarioSpec): Scenario 
   region.count = count;
 
   const few = [0, 0.25, 0.5, 1];
-  const value = (lo: number, hi: number): number => (spec.ties ? few[pick(4)]! * (hi - lo) + lo : rnd() * (hi - lo) + lo);
+  const value = (lo: number, hi: number): number =>
+    spec.ties ? few[pick(4)]! * (hi - lo) + lo : rnd() * (hi - lo) + lo;
   for (let i = 0; i < count; i++) {
     const source = spec.ties && i >= 7 && chance(0.3) ? i % 7 : -1;
     if (source >= 0) {
       region.vectors.copyWithin(i * features, source * features, (source + 1) * features);
       region.storeStock.copyWithin(i * stores, source * stores, (source + 1) * stores);
-      for (const column of [region.popularity, region.logPrice, region.margin, region.boost]) column[i] = column[source]!;
+      for (const column of [region.popularity, region.logPrice, region.margin, region.boost])
+        column[i] = column[source]!;
       region.topCategory[i] = region.topCategory[source]!;
       region.stock[i] = region.stock[source]!;
       region.channels[i] = region.channels[source]!;
@@ -130,7 +136,8 @@ export function buildScenario(world: KernelWorld, spec: ScenarioSpec): Scenario 
     region.margin[i] = chance(failRate) ? FLOOR - rnd() * 0.1 : chance(0.1) ? FLOOR : FLOOR + rnd() * 0.3;
     region.boost[i] = chance(0.2) ? value(-0.5, 0.5) : 0;
     region.stock[i] = chance(failRate) ? -pick(3) : 1 + pick(100);
-    for (let s = 0; s < stores; s++) region.storeStock[i * stores + s] = chance(failRate) ? 0 : 1 + pick(65_535);
+    for (let s = 0; s < stores; s++)
+      region.storeStock[i * stores + s] = chance(failRate) ? 0 : 1 + pick(65_535);
     const mask = pick(256);
     region.channels[i] = chance(failRate) ? mask & ~(1 << spec.channel) : mask | (1 << spec.channel);
   }

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeItem, encodeItem, ITEM_CODEC_VERSION, ItemDecodeError } from "../../server/src/catalog/item-codec.js";
+import {
+  decodeItem,
+  encodeItem,
+  ITEM_CODEC_VERSION,
+  ItemDecodeError,
+} from "../../server/src/catalog/item-codec.js";
 import { generateCatalog } from "../../server/src/demo/synthetic.js";
 import type { CatalogItem } from "../../server/src/domain/catalog-item.js";
 
@@ -125,16 +130,36 @@ describe("encodeItem() on invalid items", () => {
     ["an empty sku", { sku: "" }, 'item "": sku must be 1..65535 bytes'],
     ["a zero price", { price: 0 }, 'item "SKU-000001": price must be a finite number > 0, got 0'],
     ["a margin above 1", { margin: 1.5 }, 'item "SKU-000001": margin must be in [-1, 1], got 1.5'],
-    ["a NaN popularity", { popularity: Number.NaN }, 'item "SKU-000001": popularity must be in [0, 1], got NaN'],
-    ["a fractional stock", { stock: 1.5 }, 'item "SKU-000001": stock must be an integer in 0..2147483647, got 1.5'],
-    ["an empty category path", { categoryPath: [] }, 'item "SKU-000001": categoryPath must have 1..255 elements, got 0'],
-    ["a channel mask above 255", { channels: 256 }, 'item "SKU-000001": channels must be an integer bit mask in 0..255, got 256'],
+    [
+      "a NaN popularity",
+      { popularity: Number.NaN },
+      'item "SKU-000001": popularity must be in [0, 1], got NaN',
+    ],
+    [
+      "a fractional stock",
+      { stock: 1.5 },
+      'item "SKU-000001": stock must be an integer in 0..2147483647, got 1.5',
+    ],
+    [
+      "an empty category path",
+      { categoryPath: [] },
+      'item "SKU-000001": categoryPath must have 1..255 elements, got 0',
+    ],
+    [
+      "a channel mask above 255",
+      { channels: 256 },
+      'item "SKU-000001": channels must be an integer bit mask in 0..255, got 256',
+    ],
     [
       "a negative store count",
       { storeStock: { "store-001": -1 } },
       'item "SKU-000001": storeStock["store-001"] must be an integer in 0..4294967295, got -1',
     ],
-    ["an empty store id", { storeStock: { "": 1 } }, 'item "SKU-000001": storeStock store id "" must be 1..255 bytes'],
+    [
+      "an empty store id",
+      { storeStock: { "": 1 } },
+      'item "SKU-000001": storeStock store id "" must be 1..255 bytes',
+    ],
     [
       "a NaN feature",
       { features: Float32Array.of(0, Number.NaN) },

@@ -58,7 +58,12 @@ describe("encodeProfile() / decodeProfile()", () => {
   });
 
   it("should round scalars to f32 and keep updatedAtMs exact", () => {
-    const p = sample(4, { priceAnchor: 3.1, discountSensitivity: 0.3, churnRisk: 0.7, updatedAtMs: 2 ** 53 - 1 });
+    const p = sample(4, {
+      priceAnchor: 3.1,
+      discountSensitivity: 0.3,
+      churnRisk: 0.7,
+      updatedAtMs: 2 ** 53 - 1,
+    });
     const back = decodeProfile("user-1", encodeProfile(p), 4);
     expect(back.priceAnchor).toBe(Math.fround(3.1));
     expect(back.discountSensitivity).toBe(Math.fround(0.3));
@@ -90,7 +95,11 @@ describe("decodeProfile() on corrupt values", () => {
   const good = encodeProfile(sample(8));
 
   it.each([
-    ["an empty value", new Uint8Array(0), 'profile "user-1": truncated value of 0 bytes, shorter than the 28-byte header'],
+    [
+      "an empty value",
+      new Uint8Array(0),
+      'profile "user-1": truncated value of 0 bytes, shorter than the 28-byte header',
+    ],
     [
       "a wrong version",
       Uint8Array.from([0x02, ...good.subarray(1)]),
@@ -153,11 +162,19 @@ describe("decodeProfile() on corrupt values", () => {
 
 describe("encodeProfile() on invalid profiles", () => {
   it.each([
-    ["categoryAffinity of the wrong length", { categoryAffinity: new Float32Array(3) }, "categoryAffinity has 3 values, expected 32"],
+    [
+      "categoryAffinity of the wrong length",
+      { categoryAffinity: new Float32Array(3) },
+      "categoryAffinity has 3 values, expected 32",
+    ],
     ["a loyalty tier out of range", { loyaltyTier: 4 as LoyaltyTier }, "loyaltyTier must be 0..3, got 4"],
     ["unknown consent bits", { consent: 64 }, "consent must be a combination of Consent bits, got 64"],
     ["a NaN price anchor", { priceAnchor: Number.NaN }, "priceAnchor must be finite, got NaN"],
-    ["an infinite vector value", { vector: Float32Array.of(0, Number.POSITIVE_INFINITY) }, "vector[1] must be finite, got Infinity"],
+    [
+      "an infinite vector value",
+      { vector: Float32Array.of(0, Number.POSITIVE_INFINITY) },
+      "vector[1] must be finite, got Infinity",
+    ],
   ])("should throw a RangeError on %s", (_name, overrides, problem) => {
     expect(() => encodeProfile(sample(8, overrides))).toThrow(new RangeError(`profile "user-1": ${problem}`));
   });

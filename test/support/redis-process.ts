@@ -55,7 +55,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const executable = findExecutable(bin);
   if (executable === undefined) {
-    throw new Error(bin === "redis-server" ? REDIS_MISSING_MESSAGE : `redis server executable not found: ${bin}`);
+    throw new Error(
+      bin === "redis-server" ? REDIS_MISSING_MESSAGE : `redis server executable not found: ${bin}`,
+    );
   }
   const port = options.port ?? (await findFreePort());
   const dir = await mkdtemp(join(tmpdir(), "relevance-redis-"));
@@ -115,7 +117,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       child.kill("SIGKILL");
       await exitedPromise;
       await cleanup();
-      throw new Error(`redis-server on port ${port} did not answer PING within ${startTimeoutMs} ms:\n${output.trim()}`);
+      throw new Error(
+        `redis-server on port ${port} did not answer PING within ${startTimeoutMs} ms:\n${output.trim()}`,
+      );
     }
     await sleep(20);
   }

@@ -1,7 +1,7 @@
 import type { Arena } from "../../../core-wasm/src/arena.js";
 import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/src/catalog-region.js";
-import { categorySlot } from "../domain/category-slot.js";
 import type { CatalogItem } from "../domain/catalog-item.js";
+import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError } from "../errors/index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
@@ -138,7 +138,8 @@ export class ResidentCatalog {
   /** Row of a SKU; throws NOT_FOUND naming `field` when it is not in the catalog. */
   requireRow(sku: string, field: string): number {
     const row = this.skuToRow.get(sku);
-    if (row === undefined) throw new DecisionError("NOT_FOUND", `${field}: sku ${JSON.stringify(sku)} is not in the catalog`);
+    if (row === undefined)
+      throw new DecisionError("NOT_FOUND", `${field}: sku ${JSON.stringify(sku)} is not in the catalog`);
     return row;
   }
 
@@ -154,7 +155,8 @@ export class ResidentCatalog {
   setStock(changes: readonly StockChange[]): void {
     const rows = changes.map((c, i) => this.requireRow(c.sku, `updates[${i}].sku`));
     const unknownStores = new Set<string>();
-    for (const c of changes) if (c.storeId !== "" && !this.storeToColumn.has(c.storeId)) unknownStores.add(c.storeId);
+    for (const c of changes)
+      if (c.storeId !== "" && !this.storeToColumn.has(c.storeId)) unknownStores.add(c.storeId);
     this.assertStoreRoom(unknownStores.size);
     for (const id of unknownStores) this.storeToColumn.set(id, this.storeToColumn.size + 1);
     const region = this.regionValue;
@@ -162,7 +164,8 @@ export class ResidentCatalog {
     changes.forEach((c, i) => {
       const row = rows[i]!;
       if (c.storeId === "") region.stock[row] = c.quantity;
-      else region.storeStock[row * stride + this.storeToColumn.get(c.storeId)!] = Math.min(c.quantity, 0xffff);
+      else
+        region.storeStock[row * stride + this.storeToColumn.get(c.storeId)!] = Math.min(c.quantity, 0xffff);
     });
     this.versionValue++;
   }

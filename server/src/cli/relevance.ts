@@ -14,7 +14,11 @@ import { parseArgs } from "node:util";
 import { toJson } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import { CHANNEL_NAMES } from "../domain/channel.js";
-import { CatalogService, GetCatalogInfoResponseSchema, SetStockResponseSchema } from "../gen/relevance/v1/catalog_pb.js";
+import {
+  CatalogService,
+  GetCatalogInfoResponseSchema,
+  SetStockResponseSchema,
+} from "../gen/relevance/v1/catalog_pb.js";
 import { DecideResponseSchema, DecisionService } from "../gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../grpc/service-client.js";
 
@@ -27,7 +31,9 @@ channels: ${Object.values(CHANNEL_NAMES).join(", ")}`;
 
 function channelNumber(name: string): number {
   for (const [n, v] of Object.entries(CHANNEL_NAMES)) if (v === name) return Number(n);
-  throw new Error(`--channel: ${JSON.stringify(name)} is not one of ${Object.values(CHANNEL_NAMES).join(", ")}`);
+  throw new Error(
+    `--channel: ${JSON.stringify(name)} is not one of ${Object.values(CHANNEL_NAMES).join(", ")}`,
+  );
 }
 
 function parseCandidates(list: string | undefined): { sku: string; baseScore?: number }[] {
@@ -36,7 +42,8 @@ function parseCandidates(list: string | undefined): { sku: string; baseScore?: n
     const i = part.lastIndexOf(":");
     if (i < 0) return { sku: part };
     const base = Number(part.slice(i + 1));
-    if (!Number.isFinite(base)) throw new Error(`--candidates: ${JSON.stringify(part)} has a base score that is not a number`);
+    if (!Number.isFinite(base))
+      throw new Error(`--candidates: ${JSON.stringify(part)} has a base score that is not a number`);
     return { sku: part.slice(0, i), baseScore: base };
   });
 }
@@ -44,7 +51,8 @@ function parseCandidates(list: string | undefined): { sku: string; baseScore?: n
 function int(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -104,11 +112,16 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case "set-stock": {
-      if (values.sku === undefined || values.quantity === undefined) throw new Error("--sku and --quantity are required");
+      if (values.sku === undefined || values.quantity === undefined)
+        throw new Error("--sku and --quantity are required");
       const client = createServiceClient(CatalogService, values.addr);
       try {
         const res = await client.setStock(
-          { updates: [{ sku: values.sku, storeId: values.store, quantity: int("quantity", values.quantity, 0) }] },
+          {
+            updates: [
+              { sku: values.sku, storeId: values.store, quantity: int("quantity", values.quantity, 0) },
+            ],
+          },
           { deadline },
         );
         print(toJson(SetStockResponseSchema, res));
@@ -118,7 +131,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new Error(command === undefined ? "a command is required" : `unknown command ${JSON.stringify(command)}`);
+      throw new Error(
+        command === undefined ? "a command is required" : `unknown command ${JSON.stringify(command)}`,
+      );
   }
 }
 
@@ -131,5 +146,3 @@ main(process.argv.slice(2)).catch((e: unknown) => {
   }
   process.exit(1);
 });
-
-

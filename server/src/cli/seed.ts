@@ -99,14 +99,20 @@ export async function seedStores(options: SeedOptions): Promise<SeedResult> {
 
   const catalog = generateCatalog({ items: o.items, stores: o.stores, features: o.features, seed: o.seed });
   progress(`generated ${catalog.length} items in ${elapsed(started)} ms`);
-  await inChunks(catalog, o.chunkSize, (chunk) => options.catalogStore.saveItems(chunk), (done) =>
-    progress(`items ${done}/${catalog.length}`),
+  await inChunks(
+    catalog,
+    o.chunkSize,
+    (chunk) => options.catalogStore.saveItems(chunk),
+    (done) => progress(`items ${done}/${catalog.length}`),
   );
 
   const people = generateProfiles({ count: o.profiles, features: o.features, seed: o.seed });
   progress(`generated ${people.length} profiles at ${elapsed(started)} ms`);
-  await inChunks(people, o.chunkSize, (chunk) => options.profileStore.putProfiles(chunk), (done) =>
-    progress(`profiles ${done}/${people.length}`),
+  await inChunks(
+    people,
+    o.chunkSize,
+    (chunk) => options.profileStore.putProfiles(chunk),
+    (done) => progress(`profiles ${done}/${people.length}`),
   );
 
   // Deterministic exclusions: which SKUs depends on the person's index.
@@ -191,7 +197,8 @@ async function main(): Promise<void> {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (raw.trim() === "" || !Number.isInteger(n)) throw new RangeError(`--${name} must be an integer, got "${raw}"`);
+    if (raw.trim() === "" || !Number.isInteger(n))
+      throw new RangeError(`--${name} must be an integer, got "${raw}"`);
     return n;
   };
   const url = values.redis ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -215,7 +222,9 @@ async function main(): Promise<void> {
       features,
       onProgress: log,
     });
-    process.stdout.write(`${JSON.stringify({ items: result.items, profiles: result.profiles, ms: result.ms })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ items: result.items, profiles: result.profiles, ms: result.ms })}\n`,
+    );
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

@@ -83,7 +83,12 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxConcurrentStreams: 1000,
 });
 
-function positiveInt(o: ServerOptions, key: keyof ServerOptions, min = 1, max = Number.MAX_SAFE_INTEGER): void {
+function positiveInt(
+  o: ServerOptions,
+  key: keyof ServerOptions,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
   const v = o[key];
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     throw new Error(`options.${key} must be an integer in [${min}, ${max}], got ${String(v)}`);
@@ -116,7 +121,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "maxStores", 0, 65_534);
   positiveInt(o, "catalogCapacity", 1);
   positiveInt(o, "maxConcurrentStreams", 1);
-  if (!(o.profileTimeoutMs > 0)) throw new Error(`options.profileTimeoutMs must be > 0, got ${o.profileTimeoutMs}`);
+  if (!(o.profileTimeoutMs > 0))
+    throw new Error(`options.profileTimeoutMs must be > 0, got ${o.profileTimeoutMs}`);
   if (!(o.reserveMs >= 0)) throw new Error(`options.reserveMs must be >= 0, got ${o.reserveMs}`);
   if (!(o.marginFloor >= -1 && o.marginFloor <= 1)) {
     throw new Error(`options.marginFloor must be in [-1, 1], got ${o.marginFloor}`);

@@ -202,6 +202,8 @@ export function createRng(seed: number): () => number {
  * low stock (1–5 units), per-store stock with many zeros, ~8 % of items barred
  * from paid media and ~3 % web-only, skewed popularity, unit feature vectors
  * clustered by category and subcategory, and ~2 % merchandising boosts.
+ * `storeStock` lists the stores that carry the item (0 = carried, none left)
+ * and has a null prototype.
  */
 export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[] {
   const { items, stores, features, seed } = options;
@@ -222,7 +224,9 @@ export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[]
     const subIndex = Math.floor(rand() * cat.spec.subs.length);
     const [sub, leaves] = cat.spec.subs[subIndex]!;
     const categoryPath =
-      leaves.length > 0 ? [cat.spec.name, sub, leaves[Math.floor(rand() * leaves.length)]!] : [cat.spec.name, sub];
+      leaves.length > 0
+        ? [cat.spec.name, sub, leaves[Math.floor(rand() * leaves.length)]!]
+        : [cat.spec.name, sub];
     // Zipf-like: the first brands of a category carry most of its items.
     const brandIndex = Math.floor(cat.brands.length * rand() ** 2);
     const brand = cat.brands[brandIndex]!;
@@ -230,11 +234,13 @@ export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[]
     const price = roundPrice(Math.exp(Math.log(cat.spec.price * premium) + cat.spec.sigma * gauss()));
 
     const r = rand();
-    const margin = r < 0.01 ? -0.3 * rand() - 0.01 : r < 0.05 ? 0.05 * rand() : 0.1 + 0.25 * (rand() + rand());
+    const margin =
+      r < 0.01 ? -0.3 * rand() - 0.01 : r < 0.05 ? 0.05 * rand() : 0.1 + 0.25 * (rand() + rand());
 
     const popularity = Math.min(1, rand() ** 3 * (1.2 - brandIndex / cat.brands.length / 2));
 
-    const storeStock: Record<string, number> = {};
+    // Null prototype: ~3x faster to fill with many varying keys (dictionary mode).
+    const storeStock: Record<string, number> = Object.create(null);
     const s = rand();
     let stock: number;
     const carry = Math.min(0.95, 0.15 + 0.6 * popularity + 0.2 * rand());
@@ -441,7 +447,27 @@ function getWorld(features: number): World {
   return world;
 }
 
-const ONSETS = ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "tr", "kl"];
+const ONSETS = [
+  "b",
+  "c",
+  "d",
+  "f",
+  "g",
+  "k",
+  "l",
+  "m",
+  "n",
+  "p",
+  "r",
+  "s",
+  "t",
+  "v",
+  "z",
+  "br",
+  "st",
+  "tr",
+  "kl",
+];
 const VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "io"];
 const CODAS = ["", "", "n", "r", "s", "x", "l", "nd", "rk"];
 
@@ -512,7 +538,9 @@ function round3(x: number): number {
 
 function positiveInteger(name: string, v: number, allowZero: boolean): void {
   if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
-    throw new RangeError(`options.${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${v}`);
+    throw new RangeError(
+      `options.${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${v}`,
+    );
   }
 }
 

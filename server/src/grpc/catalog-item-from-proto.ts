@@ -1,5 +1,5 @@
-import { ALL_CHANNELS_MASK, isChannel } from "../domain/channel.js";
 import type { CatalogItem } from "../domain/catalog-item.js";
+import { ALL_CHANNELS_MASK, isChannel } from "../domain/channel.js";
 import { invalidField } from "../errors/index.js";
 import type { Item } from "../gen/relevance/v1/catalog_pb.js";
 
@@ -29,20 +29,29 @@ export function catalogItemFromProto(item: Item, field: string, limits: ItemLimi
       `${item.sku.length} characters exceeds the limit of ${limits.maxSkuLength} (option maxSkuLength)`,
     );
   }
-  if (item.categoryPath.length === 0) throw invalidField(`${field}.category_path`, "required, at least the top-level category");
+  if (item.categoryPath.length === 0)
+    throw invalidField(`${field}.category_path`, "required, at least the top-level category");
   if (item.categoryPath.length > MAX_CATEGORY_DEPTH) {
-    throw invalidField(`${field}.category_path`, `${item.categoryPath.length} levels exceeds the limit of ${MAX_CATEGORY_DEPTH}`);
+    throw invalidField(
+      `${field}.category_path`,
+      `${item.categoryPath.length} levels exceeds the limit of ${MAX_CATEGORY_DEPTH}`,
+    );
   }
   item.categoryPath.forEach((c, i) => {
-    if (c === "" || c.length > MAX_NAME) throw invalidField(`${field}.category_path[${i}]`, `must be 1-${MAX_NAME} characters`);
+    if (c === "" || c.length > MAX_NAME)
+      throw invalidField(`${field}.category_path[${i}]`, `must be 1-${MAX_NAME} characters`);
   });
-  if (item.brand.length > MAX_NAME) throw invalidField(`${field}.brand`, `must be at most ${MAX_NAME} characters`);
-  if (!(Number.isFinite(item.price) && item.price > 0)) throw invalidField(`${field}.price`, "must be a finite number > 0");
+  if (item.brand.length > MAX_NAME)
+    throw invalidField(`${field}.brand`, `must be at most ${MAX_NAME} characters`);
+  if (!(Number.isFinite(item.price) && item.price > 0))
+    throw invalidField(`${field}.price`, "must be a finite number > 0");
   if (!inRange(item.margin, -1, 1)) throw invalidField(`${field}.margin`, "must be in [-1, 1]");
   if (!inRange(item.stock, 0, MAX_STOCK)) throw invalidField(`${field}.stock`, "must not be negative");
   for (const [store, n] of Object.entries(item.storeStock)) {
-    if (store === "" || store.length > MAX_NAME) throw invalidField(`${field}.store_stock`, `store ids must be 1-${MAX_NAME} characters`);
-    if (!inRange(n, 0, MAX_STOCK)) throw invalidField(`${field}.store_stock[${JSON.stringify(store)}]`, "must not be negative");
+    if (store === "" || store.length > MAX_NAME)
+      throw invalidField(`${field}.store_stock`, `store ids must be 1-${MAX_NAME} characters`);
+    if (!inRange(n, 0, MAX_STOCK))
+      throw invalidField(`${field}.store_stock[${JSON.stringify(store)}]`, "must not be negative");
   }
   if (!inRange(item.returnRate, 0, 1)) throw invalidField(`${field}.return_rate`, "must be in [0, 1]");
   if (item.features.length !== limits.features) {
@@ -53,7 +62,8 @@ export function catalogItemFromProto(item: Item, field: string, limits: ItemLimi
   }
   const features = Float32Array.from(item.features);
   for (let i = 0; i < features.length; i++) {
-    if (!Number.isFinite(features[i])) throw invalidField(`${field}.features[${i}]`, "must be a finite number");
+    if (!Number.isFinite(features[i]))
+      throw invalidField(`${field}.features[${i}]`, "must be a finite number");
   }
   let channels = 0;
   item.channels.forEach((c, i) => {

@@ -1,11 +1,11 @@
-import { CATEGORY_SLOTS } from "../../../core-wasm/src/layout.js";
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import type {
-  sendUnaryData,
   ServerReadableStream,
   ServerUnaryCall,
+  sendUnaryData,
   UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { CATEGORY_SLOTS } from "../../../core-wasm/src/layout.js";
 import type { CatalogInfo, CatalogManager } from "../catalog/catalog-manager.js";
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { DecisionError, invalidField } from "../errors/index.js";
@@ -46,7 +46,11 @@ function encode<T extends DescMessage>(schema: T, init: Parameters<typeof create
 
 function checkUpdateCount(n: number, max: number): void {
   if (n === 0) throw invalidField("updates", "required, at least one update");
-  if (n > max) throw new DecisionError("LIMIT_EXCEEDED", `updates: ${n} exceeds the limit of ${max} (option maxUpdates)`);
+  if (n > max)
+    throw new DecisionError(
+      "LIMIT_EXCEEDED",
+      `updates: ${n} exceeds the limit of ${max} (option maxUpdates)`,
+    );
 }
 
 /**
@@ -90,7 +94,9 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
         if (items.length === 0) return reject(invalidField("items", "required, at least one item"));
         manager
           .upsert(items)
-          .then((info) => callback(null, encode(UpsertItemsResponseSchema, { upserted: items.length, ...version(info) })))
+          .then((info) =>
+            callback(null, encode(UpsertItemsResponseSchema, { upserted: items.length, ...version(info) })),
+          )
           .catch(reject);
       });
       call.on("error", () => {
@@ -121,11 +127,14 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
           checkUpdateCount(req.updates.length, maxUpdates);
           const changes = req.updates.map((u, i) => {
             if (u.sku === "") throw invalidField(`updates[${i}].sku`, "required");
-            if (!(Number.isFinite(u.price) && u.price > 0)) throw invalidField(`updates[${i}].price`, "must be a finite number > 0");
+            if (!(Number.isFinite(u.price) && u.price > 0))
+              throw invalidField(`updates[${i}].price`, "must be a finite number > 0");
             if (u.margin !== undefined && !(u.margin >= -1 && u.margin <= 1)) {
               throw invalidField(`updates[${i}].margin`, "must be in [-1, 1]");
             }
-            return u.margin === undefined ? { sku: u.sku, price: u.price } : { sku: u.sku, price: u.price, margin: u.margin };
+            return u.margin === undefined
+              ? { sku: u.sku, price: u.price }
+              : { sku: u.sku, price: u.price, margin: u.margin };
           });
           return manager.setPrice(changes);
         })

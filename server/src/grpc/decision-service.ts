@@ -1,4 +1,4 @@
-import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { DecisionError } from "../errors/index.js";
 import type { DecisionPipeline } from "../pipeline/decision-pipeline.js";
 import { type RequestLimits, validateDecisionRequest } from "../pipeline/validate-decision-request.js";

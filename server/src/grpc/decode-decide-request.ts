@@ -93,7 +93,16 @@ const EMPTY_CONTEXT: DecisionContext = Object.freeze({
 });
 
 function emptyContext(): MutableContext {
-  return { device: "", storeId: "", locale: "", timeZone: "", query: "", page: "", cartSkus: [], timestampMs: 0 };
+  return {
+    device: "",
+    storeId: "",
+    locale: "",
+    timeZone: "",
+    query: "",
+    page: "",
+    cartSkus: [],
+    timestampMs: 0,
+  };
 }
 
 function readContext(r: WireReader, end: number, c: MutableContext): MutableContext {

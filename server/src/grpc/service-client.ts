@@ -1,4 +1,5 @@
 import {
+  create,
   type DescMessage,
   type DescMethod,
   type DescService,
@@ -6,7 +7,6 @@ import {
   type MessageInitShape,
   type MessageShape,
   toBinary,
-  create,
 } from "@bufbuild/protobuf";
 import {
   type CallOptions,
@@ -14,8 +14,8 @@ import {
   type ChannelOptions,
   type Client,
   credentials,
-  makeGenericClientConstructor,
   Metadata,
+  makeGenericClientConstructor,
   type ServiceDefinition,
   type ServiceError,
 } from "@grpc/grpc-js";
@@ -70,7 +70,11 @@ export function createServiceClient<S extends DescService>(
     };
   }
   const Ctor = makeGenericClientConstructor(def, service.typeName);
-  const raw = new Ctor(address, options.credentials ?? credentials.createInsecure(), options.channelOptions ?? {});
+  const raw = new Ctor(
+    address,
+    options.credentials ?? credentials.createInsecure(),
+    options.channelOptions ?? {},
+  );
   const client: Record<string, unknown> = { raw, close: () => raw.close() };
   const untyped = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const m of service.methods) {

@@ -52,7 +52,10 @@ export function validateDecisionRequest(req: DecisionRequest, limits: RequestLim
   if (!isChannel(req.channel)) throw invalidField("channel", `${req.channel} is not a known channel`);
   if (req.useCase === "") throw invalidField("use_case", "required");
   if (!USE_CASE.test(req.useCase)) {
-    throw invalidField("use_case", "must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
+    throw invalidField(
+      "use_case",
+      "must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit",
+    );
   }
   checkLength("request_id", req.requestId, MAX_ID);
   checkLength("placement", req.placement, MAX_ID);
@@ -67,7 +70,9 @@ export function validateDecisionRequest(req: DecisionRequest, limits: RequestLim
   if (c.cartSkus.length > limits.maxCartSkus) {
     throw overLimit("context.cart_skus", c.cartSkus.length, limits.maxCartSkus, "maxCartSkus");
   }
-  c.cartSkus.forEach((sku, i) => checkLength(`context.cart_skus[${i}]`, sku, limits.maxSkuLength, "maxSkuLength"));
+  c.cartSkus.forEach((sku, i) => {
+    checkLength(`context.cart_skus[${i}]`, sku, limits.maxSkuLength, "maxSkuLength");
+  });
   if (c.timestampMs < 0) throw invalidField("context.timestamp_ms", "must not be negative");
 
   const n = req.candidateSkus.length;
@@ -76,10 +81,14 @@ export function validateDecisionRequest(req: DecisionRequest, limits: RequestLim
   for (let i = 0; i < n; i++) {
     const sku = req.candidateSkus[i]!;
     if (sku === "") throw invalidField(`candidates[${i}].sku`, "required");
-    if (sku.length > maxSku) throw overLimit(`candidates[${i}].sku`, sku.length, maxSku, "maxSkuLength", " characters");
+    if (sku.length > maxSku)
+      throw overLimit(`candidates[${i}].sku`, sku.length, maxSku, "maxSkuLength", " characters");
     const base = req.candidateBase[i]!;
     if (!(Math.abs(base) <= MAX_ABS_BASE_SCORE)) {
-      throw invalidField(`candidates[${i}].base_score`, `must be a finite number within ±${MAX_ABS_BASE_SCORE}`);
+      throw invalidField(
+        `candidates[${i}].base_score`,
+        `must be a finite number within ±${MAX_ABS_BASE_SCORE}`,
+      );
     }
   }
 

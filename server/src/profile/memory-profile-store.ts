@@ -20,6 +20,8 @@ export interface MemoryProfileStore extends ProfileStore {
   putRawProfile(userId: string, value: Uint8Array): void;
 }
 
+const TIMEOUT: PersonRead = Object.freeze({ kind: "timeout" });
+
 interface Redeemed {
   readonly skus: Set<string>;
   expiresAtMs: number;
@@ -30,7 +32,8 @@ interface Redeemed {
  * store's semantics (same codec, same cap expiry and clamping, same redeemed
  * retention), so the contract tests hold both to one behaviour. Values are
  * kept encoded, so reads exercise the decoder exactly as Redis reads do.
- * `readPerson` resolves on a microtask and never times out.
+ * `readPerson` resolves on a microtask; it times out only when called with no
+ * time left (`timeoutMs <= 0`), as the Redis store does.
  */
 export function createMemoryProfileStore(options: MemoryProfileStoreOptions): MemoryProfileStore {
   const { features, capRetentionMs, redeemedRetentionMs } = resolveProfileStoreOptions(options);
@@ -85,7 +88,9 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions): Me
   return {
     kind: "memory",
 
-    readPerson(userId) {
+    readPerson(userId, timeoutMs) {
+      // Same contract as Redis: no time left means timeout, without looking.
+      if (!(timeoutMs > 0) && !closed) return Promise.resolve(TIMEOUT);
       return Promise.resolve().then(() => read(userId));
     },
 

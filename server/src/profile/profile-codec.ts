@@ -57,7 +57,9 @@ export function encodeProfile(p: Profile): Buffer {
     );
   }
   if (!Number.isInteger(p.loyaltyTier) || p.loyaltyTier < 0 || p.loyaltyTier > 3) {
-    throw new RangeError(`profile ${JSON.stringify(p.userId)}: loyaltyTier must be 0..3, got ${p.loyaltyTier}`);
+    throw new RangeError(
+      `profile ${JSON.stringify(p.userId)}: loyaltyTier must be 0..3, got ${p.loyaltyTier}`,
+    );
   }
   if (!Number.isInteger(p.consent) || p.consent < 0 || (p.consent & ~ALL_CONSENT) !== 0) {
     throw new RangeError(
@@ -72,7 +74,9 @@ export function encodeProfile(p: Profile): Buffer {
   for (const key of ["vector", "categoryAffinity"] as const) {
     const at = p[key].findIndex((v) => !Number.isFinite(v));
     if (at >= 0) {
-      throw new RangeError(`profile ${JSON.stringify(p.userId)}: ${key}[${at}] must be finite, got ${p[key][at]}`);
+      throw new RangeError(
+        `profile ${JSON.stringify(p.userId)}: ${key}[${at}] must be finite, got ${p[key][at]}`,
+      );
     }
   }
   const buf = Buffer.allocUnsafe(encodedProfileBytes(features));
@@ -112,7 +116,9 @@ export function decodeProfile(userId: string, buf: Uint8Array, features: number)
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const slots = buf[3]!;
   if (slots !== CATEGORY_SLOTS) {
-    throw new ProfileDecodeError(`profile ${who}: has ${slots} category slots, the server has ${CATEGORY_SLOTS}`);
+    throw new ProfileDecodeError(
+      `profile ${who}: has ${slots} category slots, the server has ${CATEGORY_SLOTS}`,
+    );
   }
   const stored = view.getUint32(4, true);
   if (stored !== features) {

@@ -50,7 +50,11 @@ export function resolveProfileStoreOptions(options: ProfileStoreOptions): Resolv
  * undefined when the cap is already over and changes nothing. Both stores use
  * it, so they clamp and round the same way.
  */
-export function effectiveCapUntil(untilMs: number, nowMs: number, capRetentionMs: number): number | undefined {
+export function effectiveCapUntil(
+  untilMs: number,
+  nowMs: number,
+  capRetentionMs: number,
+): number | undefined {
   if (!Number.isFinite(untilMs)) throw new RangeError(`untilMs must be a finite number, got ${untilMs}`);
   if (untilMs <= nowMs) return undefined;
   return Math.ceil(Math.min(untilMs, nowMs + capRetentionMs));

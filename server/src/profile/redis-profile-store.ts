@@ -78,7 +78,12 @@ return 1
 type PersonReply = [Buffer | null, Buffer[], Buffer[]];
 
 interface PersonCommands {
-  relevanceReadPersonBuffer(profileKey: string, capsKey: string, redeemedKey: string, nowMs: number): Promise<PersonReply>;
+  relevanceReadPersonBuffer(
+    profileKey: string,
+    capsKey: string,
+    redeemedKey: string,
+    nowMs: number,
+  ): Promise<PersonReply>;
   relevanceCapItem(capsKey: string, untilMs: number, sku: string, nowMs: number): Promise<number>;
   relevanceMarkRedeemed(redeemedKey: string, sku: string, retentionMs: number): Promise<number>;
 }
@@ -116,7 +121,8 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
     try {
       return { kind: "found", profile: decodeProfile(userId, raw, features), capped, redeemed };
     } catch (error) {
-      if (error instanceof ProfileDecodeError) return { kind: "invalid", detail: error.message, capped, redeemed };
+      if (error instanceof ProfileDecodeError)
+        return { kind: "invalid", detail: error.message, capped, redeemed };
       throw error;
     }
   };
@@ -142,7 +148,12 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
         };
         let pending: Promise<PersonReply>;
         try {
-          pending = commands.relevanceReadPersonBuffer(`${base}p`, `${base}caps`, `${base}redeemed`, Date.now());
+          pending = commands.relevanceReadPersonBuffer(
+            `${base}p`,
+            `${base}caps`,
+            `${base}redeemed`,
+            Date.now(),
+          );
         } catch (error) {
           fail(error);
           return;

@@ -95,9 +95,12 @@ export async function createRedisClient(url: string, options?: Partial<RedisClie
       client.disconnect();
       const why = lastError === undefined ? "" : `: ${lastError.message}`;
       reject(
-        new Error(`redis at ${safeUrl} not ready within ${opts.connectTimeoutMs} ms (option connectTimeoutMs)${why}`, {
-          cause: lastError,
-        }),
+        new Error(
+          `redis at ${safeUrl} not ready within ${opts.connectTimeoutMs} ms (option connectTimeoutMs)${why}`,
+          {
+            cause: lastError,
+          },
+        ),
       );
     }, opts.connectTimeoutMs);
     const onReady = (): void => {

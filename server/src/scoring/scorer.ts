@@ -295,7 +295,11 @@ class KernelScorer implements Scorer {
       for (let i = 0; i < kept[s]!; i++) all.push({ row: slot.outIdx[i]!, score: slot.outScore[i]! });
       if (job.explain) {
         for (let i = 0; i < slot.outExclCount; i++) {
-          allExcl.push({ row: slot.outExclIdx[i]!, score: slot.outExclScore[i]!, reason: slot.outExclReason[i]! });
+          allExcl.push({
+            row: slot.outExclIdx[i]!,
+            score: slot.outExclScore[i]!,
+            reason: slot.outExclReason[i]!,
+          });
         }
       }
     });

@@ -1,0 +1,206 @@
+/**
+ * bench:decide — the real Decide against the transport ceiling, in one run.
+ *
+ * Starts a private Redis, seeds it (catalog + profiles), starts the real server
+ * on loopback (Redis profile store, worker pool, kernel) with a benchmark-only
+ * Echo method on the same grpc-js server and options, and drives both with
+ * h2load. Echo takes the same request bytes and returns as many bytes as the
+ * Decide response, so the ratio isolates what a decision costs beyond gRPC.
+ *
+ *   npm run bench:decide   (after npm run build; needs redis-server and h2load)
+ *
+ * Prints human-readable lines, then one JSON line:
+ *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
+ */
+import { create, toBinary } from "@bufbuild/protobuf";
+import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from "@grpc/grpc-js";
+import { createRedisCatalogStore } from "../../server/src/catalog/redis-catalog-store.js";
+import { seedStores } from "../../server/src/cli/seed.js";
+import { createServer } from "../../server/src/create-server.js";
+import { generateCatalog } from "../../server/src/demo/synthetic.js";
+import {
+  DecideRequestSchema,
+  DecideResponseSchema,
+  DecisionService,
+  Treatment,
+} from "../../server/src/gen/relevance/v1/decision_pb.js";
+import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import { silentLogger } from "../../server/src/log.js";
+import { createRedisProfileStore } from "../../server/src/profile/redis-profile-store.js";
+import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
+import { startRedisServer } from "../support/redis-process.js";
+import { grpcFrame, median, quantile, runH2load } from "./support/h2load.js";
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
+const CANDIDATES = 200;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
+const CLIENTS = 2;
+const STREAMS = 32;
+const SEED = 42;
+const FEATURES = 64;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const redisServer = await startRedisServer();
+  const redis = await createRedisClient(redisServer.url);
+  try {
+    say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
+    await seedStores({
+      catalogStore: createRedisCatalogStore({ redis }),
+      profileStore: createRedisProfileStore({ redis, features: FEATURES }),
+      items: ITEMS,
+      profiles: PROFILES,
+      seed: SEED,
+      features: FEATURES,
+    });
+
+    let echoResponse = Buffer.alloc(0);
+    const echoDefinition: ServiceDefinition = {
+      echo: {
+        path: "/relevance.bench.v1.EchoService/Echo",
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      },
+    };
+    const server = await createServer(
+      { port: 0, redisUrl: redisServer.url, features: FEATURES, profileTimeoutMs: 50 },
+      {
+        log: silentLogger,
+        extraServices: [
+          {
+            definition: echoDefinition,
+            handlers: {
+              echo: (_call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) =>
+                cb(null, echoResponse),
+            },
+          },
+        ],
+      },
+    );
+    try {
+      // A person who consented to personalisation, and 200 candidates from the catalog.
+      const client = createServiceClient(DecisionService, server.address);
+      const catalog = generateCatalog({
+        items: Math.min(ITEMS, 20_000),
+        stores: 50,
+        features: FEATURES,
+        seed: SEED,
+      });
+      const candidates = [];
+      for (let i = 0; i < CANDIDATES; i++) {
+        const item = catalog[(i * 7919) % catalog.length]!;
+        candidates.push({ sku: item.sku, baseScore: 1 - i / CANDIDATES });
+      }
+      let request = create(DecideRequestSchema);
+      let decideResponse: Uint8Array | null = null;
+      for (let u = 1; u <= 100 && decideResponse === null; u++) {
+        request = create(DecideRequestSchema, {
+          userId: `user-${String(u).padStart(6, "0")}`,
+          channel: 1,
+          useCase: "search",
+          placement: "grid",
+          context: { device: "mobile", locale: "en-GB", query: "running shoes" },
+          candidates,
+          limit: 20,
+        });
+        const res = await client.decide(request, { deadline: Date.now() + 2000 });
+        if (
+          res.treatment === Treatment.PERSONALIZED &&
+          res.degradations.length === 0 &&
+          res.items.length > 0
+        ) {
+          decideResponse = toBinary(DecideResponseSchema, res);
+          say(
+            `person ${request.userId}: personalised, ${res.items.length} items, ${res.excluded.length} excluded`,
+          );
+        }
+      }
+      client.close();
+      if (decideResponse === null) throw new Error("no personalised person found among the first 100");
+      echoResponse = Buffer.from(decideResponse);
+      const body = grpcFrame(toBinary(DecideRequestSchema, request));
+      say(`request ${body.length - 5} bytes, response ${echoResponse.length} bytes`);
+
+      const base = `http://${server.address}`;
+      const echoUrl = `${base}/relevance.bench.v1.EchoService/Echo`;
+      const decideUrl = `${base}/relevance.v1.DecisionService/Decide`;
+      const closed = { body, clients: CLIENTS, streamsPerClient: STREAMS, durationS: DURATION_S, warmUpS: 1 };
+
+      const echoRps: number[] = [];
+      const decideRps: number[] = [];
+      let decidedBefore = server.pipeline.stats.decisions;
+      let h2Succeeded = 0;
+      for (let round = 1; round <= ROUNDS; round++) {
+        const e = await runH2load({ ...closed, url: echoUrl });
+        const d = await runH2load({ ...closed, url: decideUrl });
+        echoRps.push(e.rps);
+        decideRps.push(d.rps);
+        h2Succeeded += d.succeeded;
+        if (e.failed + d.failed > 0) throw new Error(`failed streams: echo ${e.failed}, decide ${d.failed}`);
+        say(
+          `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)})`,
+        );
+      }
+      // h2load sees HTTP 200 even for a gRPC error: count successes on the server.
+      const decided = server.pipeline.stats.decisions - decidedBefore;
+      const fallbacks = server.pipeline.stats.fallbacks;
+      if (decided < h2Succeeded)
+        throw new Error(`server made ${decided} decisions for ${h2Succeeded} calls h2load saw succeed`);
+
+      const echoMax = median(echoRps);
+      const decideMax = median(decideRps);
+      const half = Math.floor(decideMax / 2);
+      decidedBefore = server.pipeline.stats.decisions;
+      const open = await runH2load({
+        url: decideUrl,
+        body,
+        clients: CLIENTS,
+        streamsPerClient: 256,
+        ratePerS: half,
+        requests: half * 5,
+      });
+      const openDecided = server.pipeline.stats.decisions - decidedBefore;
+      if (open.failed > 0 || openDecided < open.succeeded) {
+        throw new Error(
+          `open-model run: ${open.failed} failed streams, ${openDecided} decisions for ${open.succeeded} calls`,
+        );
+      }
+      const p50 = quantile(open.latenciesMs, 0.5);
+      const p99 = quantile(open.latenciesMs, 0.99);
+      say(
+        `at ${half} req/s (half of max) for 5 s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, achieved ${open.rps.toFixed(0)} req/s`,
+      );
+      say(`fallback decisions during the run: ${fallbacks}`);
+      process.stdout.write(
+        `${JSON.stringify({
+          echo_rps: Math.round(echoMax),
+          decide_rps: Math.round(decideMax),
+          ratio: Number((decideMax / echoMax).toFixed(3)),
+          decide_p99_ms_at_half: Number(p99.toFixed(3)),
+          policy: "none",
+          decide_p50_ms_at_half: Number(p50.toFixed(3)),
+          candidates: CANDIDATES,
+          rounds: ROUNDS,
+          fallbacks,
+        })}\n`,
+      );
+    } finally {
+      await server.close(1000);
+    }
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+    await redisServer.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:decide failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

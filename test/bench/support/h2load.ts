@@ -1,0 +1,131 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Frames one protobuf message as a gRPC request body (uncompressed). */
+export function grpcFrame(message: Uint8Array): Buffer {
+  const out = Buffer.alloc(5 + message.length);
+  out.writeUInt8(0, 0);
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, 5);
+  return out;
+}
+
+export interface H2loadResult {
+  /** Requests h2load saw complete with HTTP 200 (it cannot see grpc-status). */
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly rps: number;
+  /** Per-request latency in ms, sorted ascending. */
+  readonly latenciesMs: Float64Array;
+}
+
+export interface H2loadRun {
+  readonly url: string;
+  readonly body: Buffer;
+  readonly clients: number;
+  readonly streamsPerClient: number;
+  /** Closed model: run for this many seconds as fast as possible. */
+  readonly durationS?: number;
+  readonly warmUpS?: number;
+  /** Open model: this many requests per second in total, for `requests` requests. */
+  readonly ratePerS?: number;
+  readonly requests?: number;
+}
+
+/**
+ * Drives gRPC unary calls with h2load (nghttp2's C load generator: cheap, so the
+ * machine's CPU goes to the server). Closed model with `durationS`, open model
+ * (fixed send times from a timing script) with `ratePerS`.
+ */
+export async function runH2load(run: H2loadRun): Promise<H2loadResult> {
+  const dir = mkdtempSync(join(tmpdir(), "relevance-h2load-"));
+  try {
+    const bodyPath = join(dir, "body.bin");
+    const logPath = join(dir, "requests.log");
+    writeFileSync(bodyPath, run.body);
+    const args = [
+      "-c",
+      String(run.clients),
+      "-m",
+      String(run.streamsPerClient),
+      "-t",
+      "1",
+      "-d",
+      bodyPath,
+      "-H",
+      "content-type: application/grpc",
+      "-H",
+      "te: trailers",
+      "--log-file",
+      logPath,
+    ];
+    if (run.ratePerS !== undefined) {
+      const perClient = Math.ceil((run.requests ?? run.ratePerS * 5) / run.clients);
+      const intervalMs = (1000 * run.clients) / run.ratePerS;
+      const lines: string[] = [];
+      for (let i = 0; i < perClient; i++) lines.push(`${(i * intervalMs).toFixed(3)}\t${run.url}`);
+      const scriptPath = join(dir, "timing.tsv");
+      writeFileSync(scriptPath, `${lines.join("\n")}\n`);
+      args.push("--timing-script-file", scriptPath, "-n", String(perClient));
+    } else {
+      args.push("-D", String(run.durationS ?? 5), "--warm-up-time", String(run.warmUpS ?? 1), run.url);
+    }
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn("h2load", args, { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on("error", (e) =>
+        reject(
+          new Error(
+            `h2load could not start (${e.message}): install it with apt-get install -y nghttp2-client`,
+          ),
+        ),
+      );
+      child.on("exit", (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`h2load exited ${code}:\n${out}`)),
+      );
+    });
+    const finished = /finished in ([\d.]+)(m?s), ([\d.]+) req\/s/.exec(output);
+    const counts = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(output);
+    if (finished === null || counts === null) throw new Error(`cannot parse h2load output:\n${output}`);
+    const seconds = Number(finished[1]) / (finished[2] === "ms" ? 1000 : 1);
+    const rows = readFileSync(logPath, "utf8").trim().split("\n");
+    const latencies = new Float64Array(rows.length);
+    let n = 0;
+    for (const row of rows) {
+      const cols = row.split("\t");
+      if (cols[1] === "200") latencies[n++] = Number(cols[2]) / 1000;
+    }
+    const latenciesMs = latencies.subarray(0, n).sort();
+    return {
+      succeeded: Number(counts[1]),
+      failed: Number(counts[2]),
+      seconds,
+      rps: Number(finished[3]),
+      latenciesMs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The q-quantile (0..1) of an ascending array. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** The median of a list of numbers. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
