@@ -23,15 +23,12 @@ export function decisionServiceHandlers(options: DecisionServiceOptions): Untype
   const { pipeline, limits, maxMessageBytes, onInternalError } = options;
   return {
     decide(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
-      const controller = new AbortController();
-      const onCancel = () => controller.abort();
-      call.once("cancelled", onCancel);
+      const isCancelled = () => call.cancelled;
       const deadline = call.getDeadline();
       const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
       run()
         .then((bytes) => callback(null, bytes))
-        .catch((e: unknown) => callback(toServiceError(e, onInternalError)))
-        .finally(() => call.removeListener("cancelled", onCancel));
+        .catch((e: unknown) => callback(toServiceError(e, onInternalError)));
 
       async function run(): Promise<Buffer> {
         const bytes = call.request;
@@ -42,7 +39,7 @@ export function decisionServiceHandlers(options: DecisionServiceOptions): Untype
           );
         }
         const req = validateDecisionRequest(decodeDecideRequest(bytes), limits);
-        const decision = await pipeline.decide(req, { deadlineMs, signal: controller.signal });
+        const decision = await pipeline.decide(req, { deadlineMs, isCancelled });
         return encodeDecideResponse(decision);
       }
     },
