@@ -10,7 +10,7 @@ describe("createRedisClient()", () => {
       expect(t.redis.status).toBe("ready");
       expect(t.redis.options).toMatchObject({
         enableOfflineQueue: false,
-        enableAutoPipelining: false,
+        enableAutoPipelining: true,
         maxRetriesPerRequest: 1,
         commandTimeout: 2000,
       });
