@@ -136,6 +136,8 @@ export async function createServer(
     "grpc.max_concurrent_streams": options.maxConcurrentStreams,
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
+    // Channelz keeps per-call tracking objects; off, it no longer shows in CPU profiles under load.
+    "grpc.enable_channelz": 0,
   });
   grpc.addService(
     grpcServiceDefinition(DecisionService),

@@ -17,6 +17,7 @@ import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
 import { generateCatalog, generateProfiles } from "../../server/src/demo/synthetic.js";
+import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import { createScorer, type ScoreJob } from "../../server/src/scoring/scorer.js";
 import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
 import { median } from "./support/h2load.js";
@@ -56,8 +57,7 @@ async function main(): Promise<void> {
       base.push(1 - i / n);
     }
     return {
-      candidateSkus: skus,
-      candidateBase: base,
+      candidates: candidatesFromStrings(skus, base),
       k: 20,
       explain: false,
       storeId: "",

@@ -1,9 +1,17 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { candidateSkus } from "../../server/src/domain/candidate-list.js";
+import type { DecisionRequest } from "../../server/src/domain/decision.js";
 import { DecisionError } from "../../server/src/errors/index.js";
 import { DecideRequestSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { decodeDecideRequest } from "../../server/src/grpc/decode-decide-request.js";
+import { decodeDecideRequest as decodeRaw } from "../../server/src/grpc/decode-decide-request.js";
+
+/** The decoded request with its candidates as plain arrays, for comparison. */
+function decodeDecideRequest(bytes: Uint8Array) {
+  const { candidates, ...rest } = decodeRaw(bytes) as DecisionRequest;
+  return { ...rest, candidateSkus: candidateSkus(candidates), candidateBase: Array.from(candidates.base) };
+}
 
 const text = fc.string({ unit: "grapheme", maxLength: 24 });
 
@@ -55,7 +63,7 @@ function expected(bytes: Uint8Array) {
       timestampMs: Number(c?.timestampMs ?? 0n),
     },
     candidateSkus: m.candidates.map((x) => x.sku),
-    candidateBase: m.candidates.map((x) => x.baseScore ?? 0),
+    candidateBase: m.candidates.map((x) => Math.fround(x.baseScore ?? 0)),
     limit: m.limit,
     explain: m.explain,
   };

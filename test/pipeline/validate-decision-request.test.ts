@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SERVER_OPTIONS } from "../../server/src/config/server-options.js";
+import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import type { DecisionRequest } from "../../server/src/domain/decision.js";
 import { DecisionError } from "../../server/src/errors/index.js";
 import { validateDecisionRequest } from "../../server/src/pipeline/validate-decision-request.js";
@@ -28,8 +29,7 @@ const valid: DecisionRequest = {
     cartSkus: [],
     timestampMs: 0,
   },
-  candidateSkus: ["A", "B"],
-  candidateBase: [0.5, 0],
+  candidates: candidatesFromStrings(["A", "B"], [0.5, 0]),
   limit: 0,
   explain: false,
 };
@@ -75,31 +75,31 @@ describe("validateDecisionRequest()", () => {
     ],
     [
       "too many candidates",
-      { candidateSkus: ["A", "B", "C", "D"], candidateBase: [0, 0, 0, 0] },
+      { candidates: candidatesFromStrings(["A", "B", "C", "D"]) },
       "LIMIT_EXCEEDED",
       "candidates: 4 exceeds the limit of 3 (option maxCandidates)",
     ],
     [
       "an empty sku",
-      { candidateSkus: ["A", ""], candidateBase: [0, 0] },
+      { candidates: candidatesFromStrings(["A", ""]) },
       "INVALID_FIELD",
       "candidates[1].sku: required",
     ],
     [
       "a long sku",
-      { candidateSkus: ["x".repeat(129)], candidateBase: [0] },
+      { candidates: candidatesFromStrings(["x".repeat(129)]) },
       "LIMIT_EXCEEDED",
-      "candidates[0].sku: 129 characters exceeds the limit of 128 characters (option maxSkuLength)",
+      "candidates[0].sku: 129 bytes exceeds the limit of 128 bytes (option maxSkuLength)",
     ],
     [
       "a NaN base score",
-      { candidateBase: [0, Number.NaN] },
+      { candidates: candidatesFromStrings(["A", "B"], [0, Number.NaN]) },
       "INVALID_FIELD",
       "candidates[1].base_score: must be a finite number within ±1000000000",
     ],
     [
       "an infinite base score",
-      { candidateBase: [Number.POSITIVE_INFINITY, 0] },
+      { candidates: candidatesFromStrings(["A", "B"], [Number.POSITIVE_INFINITY, 0]) },
       "INVALID_FIELD",
       "candidates[0].base_score: must be a finite number within ±1000000000",
     ],

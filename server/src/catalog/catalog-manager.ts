@@ -15,6 +15,10 @@ export interface CatalogInfo {
  * in that order and one change at a time: a change that fails to persist is not
  * applied, and concurrent admin calls cannot leave the store and the resident
  * copy disagreeing about which came last.
+ *
+ * It keeps no item objects: a stock or price change reads the current items
+ * from the store. Holding 100k items (each with its own Float32Array) on the JS
+ * heap made major GC pauses of 100+ ms under load (bench:decide, --trace-gc).
  */
 export interface CatalogManager {
   /** Loads every stored item into the resident catalog; returns how many. */
@@ -30,8 +34,6 @@ export function createCatalogManager(options: {
   readonly resident: ResidentCatalog;
 }): CatalogManager {
   const { store, resident } = options;
-  /** Full items by SKU: what a stock or price change is persisted onto. */
-  const items = new Map<string, CatalogItem>();
   let tail: Promise<unknown> = Promise.resolve();
 
   /** Runs mutations one after another, whatever their outcome. */
@@ -53,8 +55,20 @@ export function createCatalogManager(options: {
   async function persistThenApply(changed: readonly CatalogItem[], apply: () => void): Promise<CatalogInfo> {
     await store.saveItems(changed);
     apply();
-    for (const item of changed) items.set(item.sku, item);
     return info();
+  }
+
+  /** The stored items the changes name; every SKU must be in the resident catalog. */
+  async function currentItems(skus: readonly string[]): Promise<Map<string, CatalogItem>> {
+    skus.forEach((sku, i) => {
+      resident.requireRow(sku, `updates[${i}].sku`);
+    });
+    const stored = await store.getItems([...new Set(skus)]);
+    for (const sku of skus) {
+      if (!stored.has(sku))
+        throw new Error(`catalog store has no item for resident sku ${JSON.stringify(sku)}`);
+    }
+    return stored;
   }
 
   return {
@@ -62,10 +76,7 @@ export function createCatalogManager(options: {
     loadFromStore: () =>
       serial(async () => {
         const loaded = await store.loadItems();
-        if (loaded.length > 0) {
-          resident.upsert(loaded);
-          for (const item of loaded) items.set(item.sku, item);
-        }
+        if (loaded.length > 0) resident.upsert(loaded);
         return loaded.length;
       }),
     upsert: (batch) =>
@@ -75,10 +86,11 @@ export function createCatalogManager(options: {
       }),
     setStock: (changes) =>
       serial(async () => {
-        const changed = new Map<string, CatalogItem>();
-        changes.forEach((c, i) => {
-          resident.requireRow(c.sku, `updates[${i}].sku`);
-          const item = changed.get(c.sku) ?? items.get(c.sku)!;
+        // Check before persisting: a refused change must not reach the store.
+        resident.assertStockFits(changes);
+        const changed = await currentItems(changes.map((c) => c.sku));
+        changes.forEach((c) => {
+          const item = changed.get(c.sku)!;
           changed.set(
             c.sku,
             c.storeId === ""
@@ -90,10 +102,9 @@ export function createCatalogManager(options: {
       }),
     setPrice: (changes) =>
       serial(async () => {
-        const changed = new Map<string, CatalogItem>();
-        changes.forEach((c, i) => {
-          resident.requireRow(c.sku, `updates[${i}].sku`);
-          const item = changed.get(c.sku) ?? items.get(c.sku)!;
+        const changed = await currentItems(changes.map((c) => c.sku));
+        changes.forEach((c) => {
+          const item = changed.get(c.sku)!;
           changed.set(c.sku, { ...item, price: c.price, margin: c.margin ?? item.margin });
         });
         return persistThenApply([...changed.values()], () => resident.setPrice(changes));

@@ -1,3 +1,4 @@
+import type { CatalogItem } from "../domain/catalog-item.js";
 import type { CatalogStore } from "../domain/stores.js";
 import { decodeItem, encodeItem } from "./item-codec.js";
 
@@ -20,6 +21,16 @@ export function createMemoryCatalogStore(): CatalogStore {
     async loadItems() {
       assertOpen();
       return Array.from(items.values(), decodeItem);
+    },
+
+    async getItems(skus) {
+      assertOpen();
+      const found = new Map<string, CatalogItem>();
+      for (const sku of skus) {
+        const bytes = items.get(sku);
+        if (bytes !== undefined) found.set(sku, decodeItem(bytes));
+      }
+      return found;
     },
 
     async saveItems(batch) {

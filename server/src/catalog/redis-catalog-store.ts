@@ -44,6 +44,19 @@ export function createRedisCatalogStore(options: RedisCatalogStoreOptions): Cata
   return {
     kind: "redis",
 
+    async getItems(skus) {
+      assertOpen();
+      const found = new Map<string, CatalogItem>();
+      if (skus.length === 0) return found;
+      const values = await redis.hmgetBuffer(key, ...skus);
+      values.forEach((bytes) => {
+        if (bytes === null) return;
+        const item = decodeItem(bytes);
+        found.set(item.sku, item);
+      });
+      return found;
+    },
+
     async loadItems() {
       assertOpen();
       const bySku = new Map<string, CatalogItem>();

@@ -3,6 +3,7 @@ import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/sr
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError } from "../errors/index.js";
+import { SkuIndex } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
 export interface StockChange {
@@ -41,8 +42,7 @@ export interface ResidentCatalogOptions {
  */
 export class ResidentCatalog {
   private regionValue: CatalogRegion;
-  private readonly skuToRow = new Map<string, number>();
-  private skus: string[] = [];
+  private readonly index: SkuIndex;
   private readonly storeToColumn = new Map<string, number>();
   private versionValue = 0;
   private readonly arena: Arena;
@@ -53,6 +53,7 @@ export class ResidentCatalog {
     this.arena = options.arena;
     this.features = options.features;
     this.maxStores = options.maxStores;
+    this.index = new SkuIndex(this.arena, Math.max(1, options.initialCapacity));
     this.regionValue = allocateCatalogRegion(this.arena, {
       capacity: Math.max(1, options.initialCapacity),
       features: this.features,
@@ -71,7 +72,7 @@ export class ResidentCatalog {
   }
 
   get size(): number {
-    return this.skus.length;
+    return this.index.count;
   }
 
   get storeCount(): number {
@@ -80,12 +81,17 @@ export class ResidentCatalog {
 
   /** Row of a SKU, or -1 when it is not in the catalog. */
   rowOf(sku: string): number {
-    return this.skuToRow.get(sku) ?? -1;
+    return this.index.lookup(sku);
+  }
+
+  /** Row of the SKU whose UTF-8 bytes are `bytes[start, end)`, or -1 (the hot path). */
+  rowOfBytes(bytes: Uint8Array, start: number, end: number): number {
+    return this.index.lookupBytes(bytes, start, end);
   }
 
   /** SKU of a row. */
   skuAt(row: number): string {
-    return this.skus[row]!;
+    return this.index.skuAt(row);
   }
 
   /** Store column for a store id, or 0 (the always-empty column) when unknown. */
@@ -100,16 +106,15 @@ export class ResidentCatalog {
   upsert(items: readonly CatalogItem[]): void {
     const { newRows, newStores } = this.assertFits(items);
     for (const id of newStores) this.storeToColumn.set(id, this.storeToColumn.size + 1);
-    this.ensureCapacity(this.skus.length + newRows);
+    this.ensureCapacity(this.index.count + newRows);
 
     const region = this.regionValue;
-    let count = this.skus.length;
+    let count = this.index.count;
     for (const item of items) {
-      let row = this.skuToRow.get(item.sku);
-      if (row === undefined) {
+      let row = this.index.lookup(item.sku);
+      if (row < 0) {
         row = count++;
-        this.skuToRow.set(item.sku, row);
-        this.skus.push(item.sku);
+        this.index.insert(item.sku, row);
       }
       this.writeRow(region, row, item);
     }
@@ -127,7 +132,7 @@ export class ResidentCatalog {
     let newRows = 0;
     const seen = new Set<string>();
     for (const item of items) {
-      if (!this.skuToRow.has(item.sku) && !seen.has(item.sku)) newRows++;
+      if (!seen.has(item.sku) && this.index.lookup(item.sku) < 0) newRows++;
       seen.add(item.sku);
       for (const id of Object.keys(item.storeStock)) if (!this.storeToColumn.has(id)) newStores.add(id);
     }
@@ -135,10 +140,22 @@ export class ResidentCatalog {
     return { newRows, newStores };
   }
 
+  /**
+   * Checks that stock changes fit the store limit, without writing anything,
+   * and returns the store ids they would add.
+   */
+  assertStockFits(changes: readonly StockChange[]): Set<string> {
+    const unknownStores = new Set<string>();
+    for (const c of changes)
+      if (c.storeId !== "" && !this.storeToColumn.has(c.storeId)) unknownStores.add(c.storeId);
+    this.assertStoreRoom(unknownStores.size);
+    return unknownStores;
+  }
+
   /** Row of a SKU; throws NOT_FOUND naming `field` when it is not in the catalog. */
   requireRow(sku: string, field: string): number {
-    const row = this.skuToRow.get(sku);
-    if (row === undefined)
+    const row = this.index.lookup(sku);
+    if (row < 0)
       throw new DecisionError("NOT_FOUND", `${field}: sku ${JSON.stringify(sku)} is not in the catalog`);
     return row;
   }
@@ -210,7 +227,7 @@ export class ResidentCatalog {
     let capacity = old.capacity;
     while (capacity < rows) capacity *= 2;
     const next = allocateCatalogRegion(this.arena, { capacity, features: this.features, stores: old.stores });
-    const n = this.skus.length;
+    const n = this.index.count;
     next.vectors.set(old.vectors.subarray(0, n * this.features));
     next.topCategory.set(old.topCategory.subarray(0, n));
     next.popularity.set(old.popularity.subarray(0, n));

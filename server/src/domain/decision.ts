@@ -1,3 +1,4 @@
+import type { CandidateList } from "./candidate-list.js";
 import type { Channel } from "./channel.js";
 
 /** What the caller knows about the moment of the request. */
@@ -15,8 +16,9 @@ export interface DecisionContext {
 }
 
 /**
- * A Decide request as the pipeline sees it: plain values, candidates split into
- * two parallel arrays so they can be copied into kernel memory without objects.
+ * A Decide request as the pipeline sees it: plain values, and candidates as
+ * byte ranges and scores (see CandidateList) so that none of them needs an
+ * object or a string.
  */
 export interface DecisionRequest {
   readonly requestId: string;
@@ -26,10 +28,8 @@ export interface DecisionRequest {
   readonly useCase: string;
   readonly placement: string;
   readonly context: DecisionContext;
-  /** Candidate SKUs; empty means "rank the catalog". */
-  readonly candidateSkus: readonly string[];
-  /** The caller's base score per candidate, 0 where it gave none. */
-  readonly candidateBase: readonly number[];
+  /** Candidates; none means "rank the catalog". */
+  readonly candidates: CandidateList;
   /** Items wanted; 0 means the server default. */
   readonly limit: number;
   readonly explain: boolean;

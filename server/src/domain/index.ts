@@ -1,3 +1,5 @@
+export type { CandidateList } from "./candidate-list.js";
+export { candidateSku, candidateSkus, candidatesFromStrings, NO_CANDIDATES } from "./candidate-list.js";
 export type { CatalogItem } from "./catalog-item.js";
 export { categorySlot } from "./category-slot.js";
 export { ALL_CHANNELS_MASK, CHANNEL_NAMES, Channel, isChannel } from "./channel.js";

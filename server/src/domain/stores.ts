@@ -32,6 +32,8 @@ export interface CatalogStore {
   readonly kind: "redis" | "memory";
   /** Every stored item, in no particular order. */
   loadItems(): Promise<CatalogItem[]>;
+  /** The stored items with these SKUs; absent SKUs are absent from the map. */
+  getItems(skus: readonly string[]): Promise<Map<string, CatalogItem>>;
   /** Inserts or replaces items by SKU, atomically for the whole batch. */
   saveItems(items: readonly CatalogItem[]): Promise<void>;
   close(): Promise<void>;

@@ -23,10 +23,12 @@ const inRange = (v: number, lo: number, hi: number) => v >= lo && v <= hi;
  */
 export function catalogItemFromProto(item: Item, field: string, limits: ItemLimits): CatalogItem {
   if (item.sku === "") throw invalidField(`${field}.sku`, "required");
-  if (item.sku.length > limits.maxSkuLength) {
+  // Bytes, like Decide counts candidate SKUs: every SKU the catalog takes can be sent as a candidate.
+  const skuBytes = Buffer.byteLength(item.sku, "utf8");
+  if (skuBytes > limits.maxSkuLength) {
     throw invalidField(
       `${field}.sku`,
-      `${item.sku.length} characters exceeds the limit of ${limits.maxSkuLength} (option maxSkuLength)`,
+      `${skuBytes} bytes exceeds the limit of ${limits.maxSkuLength} bytes (option maxSkuLength)`,
     );
   }
   if (item.categoryPath.length === 0)

@@ -8,6 +8,8 @@ import type { Scorer } from "../scoring/scorer.js";
 import type { ScoringModel } from "../scoring/scoring-model.js";
 import { resolvePerson } from "./resolve-person.js";
 
+const TIMED_OUT: PersonRead = Object.freeze({ kind: "timeout" });
+
 /** How one call constrains the work done for it. */
 export interface DecideCall {
   /** Absolute deadline in ms since the epoch; Infinity for none. */
@@ -68,19 +70,38 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     throw new DecisionError("CANCELLED", `call: cancelled before ${stage}`);
   }
 
-  async function readPerson(req: ValidDecisionRequest, call: DecideCall): Promise<PersonRead> {
+  /**
+   * Reads the person within the budget. The store is asked to give up in time,
+   * and a timer of our own makes sure of it: a store that ignores its timeout
+   * must not hold the decision (contract test "should not wait past
+   * profileTimeoutMs for a store that does not time out by itself").
+   */
+  function readPerson(req: ValidDecisionRequest, call: DecideCall): Promise<PersonRead> {
     const budget = Math.min(options.profileTimeoutMs, call.deadlineMs - now() - options.reserveMs);
-    if (budget <= 0) return { kind: "timeout" };
-    return store.readPerson(req.userId, budget);
+    if (budget <= 0) return Promise.resolve(TIMED_OUT);
+    return new Promise<PersonRead>((resolve) => {
+      const timer = setTimeout(resolve, budget + 1, TIMED_OUT);
+      store.readPerson(req.userId, budget).then(
+        (read) => {
+          clearTimeout(timer);
+          resolve(read);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          resolve({ kind: "unavailable", detail: e instanceof Error ? e.message : String(e) });
+        },
+      );
+    });
   }
 
   return {
     stats,
     async decide(req, call) {
       stopIfGone(call, "the profile read");
-      const catalogVersion = `c${catalog.version}`;
       const read = await readPerson(req, call);
       stopIfGone(call, "scoring");
+      // Read now, not before the profile read: the catalog may change meanwhile.
+      const catalogVersion = `c${catalog.version}`;
 
       const person = resolvePerson(read, req.channel);
       const exclusionSkus = [...person.capped, ...person.redeemed];
@@ -90,8 +111,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       ];
       const profile = person.profile;
       const result = await scorer.score({
-        candidateSkus: req.candidateSkus,
-        candidateBase: req.candidateBase,
+        candidates: req.candidates,
         k: req.limit,
         explain: req.explain,
         storeId: req.context.storeId,

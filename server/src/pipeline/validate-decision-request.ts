@@ -75,15 +75,15 @@ export function validateDecisionRequest(req: DecisionRequest, limits: RequestLim
   });
   if (c.timestampMs < 0) throw invalidField("context.timestamp_ms", "must not be negative");
 
-  const n = req.candidateSkus.length;
+  const cands = req.candidates;
+  const n = cands.count;
   if (n > limits.maxCandidates) throw overLimit("candidates", n, limits.maxCandidates, "maxCandidates");
   const maxSku = limits.maxSkuLength;
   for (let i = 0; i < n; i++) {
-    const sku = req.candidateSkus[i]!;
-    if (sku === "") throw invalidField(`candidates[${i}].sku`, "required");
-    if (sku.length > maxSku)
-      throw overLimit(`candidates[${i}].sku`, sku.length, maxSku, "maxSkuLength", " characters");
-    const base = req.candidateBase[i]!;
+    const bytes = cands.end[i]! - cands.start[i]!;
+    if (bytes === 0) throw invalidField(`candidates[${i}].sku`, "required");
+    if (bytes > maxSku) throw overLimit(`candidates[${i}].sku`, bytes, maxSku, "maxSkuLength", " bytes");
+    const base = cands.base[i]!;
     if (!(Math.abs(base) <= MAX_ABS_BASE_SCORE)) {
       throw invalidField(
         `candidates[${i}].base_score`,

@@ -5,6 +5,8 @@ import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js
 import { Mode } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
+import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
+import { DecisionError, invalidField } from "../errors/index.js";
 import type { ScoringModel } from "./scoring-model.js";
 
 /** What the person contributes to scoring; null scores without the person. */
@@ -17,10 +19,8 @@ export interface PersonFeatures {
 
 /** One scoring job: the score, constrain and rank stages of a decision. */
 export interface ScoreJob {
-  /** Candidate SKUs; empty ranks the whole catalog. */
-  readonly candidateSkus: readonly string[];
-  /** Base score per candidate. */
-  readonly candidateBase: readonly number[];
+  /** Candidates; none ranks the whole catalog. */
+  readonly candidates: CandidateList;
   readonly k: number;
   readonly explain: boolean;
   /** Store id whose stock must hold, or "" for none. */
@@ -87,6 +87,12 @@ export interface ScorerOptions {
  * workers and their top-k merged.
  */
 export interface Scorer {
+  /**
+   * Scores one job. A repeated candidate SKU is rejected (INVALID_ARGUMENT
+   * naming both positions). `signal` cancels a job that has not started on a
+   * worker; a job already running is never interrupted, because stopping a
+   * worker mid-scan would leave its slot half-written.
+   */
   score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
   /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
   scoreInline(job: ScoreJob): ScoreResult;
@@ -108,6 +114,10 @@ class KernelScorer implements Scorer {
   private readonly inlineSlot: RequestSlot;
   private readonly freeSlots: RequestSlot[] = [];
   private slotCount = 1;
+  /** Per catalog row: the job generation that last saw it, and at which candidate position. */
+  private seenGeneration = new Uint32Array(0);
+  private seenPosition = new Int32Array(0);
+  private generation = 0;
   private readonly pool: Piscina<number, number> | null;
   readonly threads: number;
 
@@ -130,10 +140,10 @@ class KernelScorer implements Scorer {
 
   async score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
     const o = this.o;
-    const catalogMode = job.candidateSkus.length === 0;
+    const catalogMode = job.candidates.count === 0;
     const small = catalogMode
       ? o.catalog.size <= o.inlineMaxCatalogItems
-      : job.candidateSkus.length <= o.inlineMaxCandidates;
+      : job.candidates.count <= o.inlineMaxCandidates;
     if (small || this.pool === null) return this.scoreInline(job);
     if (this.pool.queueSize >= o.maxPoolQueue) return { ...this.scoreInline(job), saturated: true };
     return this.scorePooled(job, signal);
@@ -141,10 +151,10 @@ class KernelScorer implements Scorer {
 
   scoreInline(job: ScoreJob): ScoreResult {
     const slot = this.inlineSlot;
-    const catalogMode = job.candidateSkus.length === 0;
+    const catalogMode = job.candidates.count === 0;
     this.write(slot, job, 0, this.o.catalog.size);
     const kept = this.kernel.decide(slot.desc);
-    const items = this.readItems(slot, kept, job, catalogMode);
+    const items = this.readItems(slot, kept, catalogMode);
     const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
     return { items, excluded, ran: "inline", saturated: false };
   }
@@ -152,10 +162,12 @@ class KernelScorer implements Scorer {
   async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
     const pool = this.pool;
     if (pool === null) return this.scoreInline(job);
-    const catalogMode = job.candidateSkus.length === 0;
+    const catalogMode = job.candidates.count === 0;
     const size = this.o.catalog.size;
     const shards = catalogMode ? Math.max(1, Math.min(this.threads, Math.ceil(size / 1024))) : 1;
     const slots: RequestSlot[] = [];
+    /** Slots whose task failed (a crashed worker): they may hold half-cleared marks, so they are never reused. */
+    const broken = new Set<RequestSlot>();
     try {
       for (let s = 0; s < shards; s++) {
         const slot = this.takeSlot();
@@ -165,24 +177,27 @@ class KernelScorer implements Scorer {
         const hi = Math.floor((size * (s + 1)) / shards);
         this.write(slot, job, lo, hi);
       }
-      const runOptions = signal === undefined ? {} : { signal };
+      if (signal?.aborted) throw new DecisionError("CANCELLED", "call: cancelled before scoring");
       // allSettled, not all: a slot goes back to the free list only when no
-      // worker can still be writing into it, even if another shard was aborted.
-      const settled = await Promise.allSettled(slots.map((slot) => pool.run(slot.desc, runOptions)));
+      // worker can still be writing into it.
+      const settled = await Promise.allSettled(slots.map((slot) => pool.run(slot.desc)));
       const kept: number[] = [];
+      settled.forEach((r, s) => {
+        if (r.status === "rejected") broken.add(slots[s]!);
+      });
       for (const r of settled) {
         if (r.status === "rejected") throw r.reason;
         kept.push(r.value);
       }
       if (!catalogMode) {
         const slot = slots[0]!;
-        const items = this.readItems(slot, kept[0]!, job, false);
+        const items = this.readItems(slot, kept[0]!, false);
         const excluded = job.explain ? this.readExcluded(slot, job, false) : [];
         return { items, excluded, ran: "pool", saturated: false };
       }
       return { ...this.mergeShards(slots, kept, job), ran: "pool", saturated: false };
     } finally {
-      for (const slot of slots) this.freeSlots.push(slot);
+      for (const slot of slots) if (!broken.has(slot)) this.freeSlots.push(slot);
     }
   }
 
@@ -199,6 +214,21 @@ class KernelScorer implements Scorer {
     });
   }
 
+  /** Starts a duplicate-detection generation, growing the per-row arrays to the catalog's capacity. */
+  private nextGeneration(capacity: number): number {
+    if (this.seenGeneration.length < capacity) {
+      this.seenGeneration = new Uint32Array(capacity);
+      this.seenPosition = new Int32Array(capacity);
+      this.generation = 0;
+    }
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.seenGeneration.fill(0);
+      this.generation = 1;
+    }
+    return this.generation;
+  }
+
   private takeSlot(): RequestSlot | null {
     const slot = this.freeSlots.pop();
     if (slot !== undefined) return slot;
@@ -211,14 +241,28 @@ class KernelScorer implements Scorer {
   private write(slot: RequestSlot, job: ScoreJob, lo: number, hi: number): void {
     const catalog = this.o.catalog;
     slot.setCatalog(catalog.region);
-    const n = job.candidateSkus.length;
-    for (let i = 0; i < n; i++) {
-      slot.candItems[i] = catalog.rowOf(job.candidateSkus[i]!);
-      slot.candBase[i] = job.candidateBase[i]!;
+    const cands = job.candidates;
+    const n = cands.count;
+    if (n > 0) {
+      const generation = this.nextGeneration(catalog.region.capacity);
+      const seenGeneration = this.seenGeneration;
+      const seenPosition = this.seenPosition;
+      for (let i = 0; i < n; i++) {
+        const row = catalog.rowOfBytes(cands.bytes, cands.start[i]!, cands.end[i]!);
+        slot.candItems[i] = row;
+        if (row < 0) continue;
+        if (seenGeneration[row] === generation) {
+          throw invalidField(`candidates[${i}].sku`, `duplicate of candidates[${seenPosition[row]}]`);
+        }
+        seenGeneration[row] = generation;
+        seenPosition[row] = i;
+      }
     }
+    if (n > 0) slot.candBase.set(cands.base);
+    // The budget counts only SKUs still in the catalog: caps on delisted items must not crowd out live ones.
     let exclusions = 0;
-    const maxExclusions = Math.min(job.exclusionSkus.length, this.o.maxExclusions);
-    for (let i = 0; i < maxExclusions; i++) {
+    const maxExclusions = this.o.maxExclusions;
+    for (let i = 0; i < job.exclusionSkus.length && exclusions < maxExclusions; i++) {
       const row = catalog.rowOf(job.exclusionSkus[i]!);
       if (row < 0) continue;
       slot.exclItems[exclusions] = row;
@@ -255,11 +299,12 @@ class KernelScorer implements Scorer {
     });
   }
 
-  private readItems(slot: RequestSlot, kept: number, job: ScoreJob, catalogMode: boolean): ScoredSku[] {
+  private readItems(slot: RequestSlot, kept: number, catalogMode: boolean): ScoredSku[] {
     const items: ScoredSku[] = new Array(kept);
     for (let i = 0; i < kept; i++) {
       const idx = slot.outIdx[i]!;
-      const sku = catalogMode ? this.o.catalog.skuAt(idx) : job.candidateSkus[idx]!;
+      // A kept candidate is always a catalog row, so its SKU string comes from the index.
+      const sku = this.o.catalog.skuAt(catalogMode ? idx : slot.candItems[idx]!);
       items[i] = { sku, score: slot.outScore[i]! };
     }
     return items;
@@ -274,10 +319,12 @@ class KernelScorer implements Scorer {
       }
       return excluded;
     }
-    const n = job.candidateSkus.length;
+    const n = job.candidates.count;
     for (let i = 0; i < n; i++) {
       const reason = slot.outReasons[i]!;
-      if (reason !== 0) excluded.push({ sku: job.candidateSkus[i]!, reason });
+      if (reason === 0) continue;
+      const row = slot.candItems[i]!;
+      excluded.push({ sku: row >= 0 ? this.o.catalog.skuAt(row) : candidateSku(job.candidates, i), reason });
     }
     return excluded;
   }

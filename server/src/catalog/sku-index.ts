@@ -1,0 +1,172 @@
+import type { Arena } from "../../../core-wasm/src/arena.js";
+
+/**
+ * SKU → catalog row, keyed by the SKU's UTF-8 bytes, living in the shared
+ * kernel memory.
+ *
+ * Why not a `Map<string, number>`: a Decide request carries its SKUs as bytes;
+ * making 200 strings and looking each up in a 100k-entry Map was ~15 % of the
+ * server thread under load (bench:decide profile). Here a lookup hashes the
+ * request's bytes in place and probes an open-addressing table whose slots hold
+ * the hash next to the row, so a hit costs one table line and one key compare.
+ * Because it lives in shared memory, any thread can read it.
+ *
+ * Written by one thread (the main thread) only. An entry's key bytes are
+ * written before its table slot, and a grown table or key heap is complete
+ * before the descriptor points at it, so readers never see half an entry.
+ */
+export class SkuIndex {
+  private readonly arena: Arena;
+  /** [tablePtr, slotMask, keysPtr, keysCapacity, rowsPtr, rowCapacity, generation] */
+  private readonly desc: Int32Array;
+  private table!: Int32Array;
+  private keys!: Uint8Array;
+  private keysBuf!: Buffer;
+  /** Per row: [keyOffset, keyLength]. */
+  private rows!: Int32Array;
+  private keysUsed = 0;
+  private size = 0;
+
+  constructor(arena: Arena, initialRows: number) {
+    this.arena = arena;
+    const descPtr = arena.alloc(7 * 4, 4);
+    this.desc = new Int32Array(arena.memory.buffer, descPtr, 7);
+    const slots = nextPowerOfTwo(Math.max(16, initialRows * 2));
+    this.setTable(this.allocTable(slots), slots - 1);
+    this.setKeys(Math.max(1024, initialRows * 12));
+    this.setRows(Math.max(16, initialRows));
+  }
+
+  /** Number of SKUs indexed. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** Row of the SKU whose UTF-8 bytes are `bytes[start, end)`, or -1. */
+  lookupBytes(bytes: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    const table = this.table;
+    const mask = this.desc[1]!;
+    const len = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const row1 = table[2 * slot + 1]!;
+      if (row1 === 0) return -1;
+      if (table[2 * slot] === h && this.keyEquals(row1 - 1, bytes, start, len)) return row1 - 1;
+    }
+  }
+
+  /** Row of a SKU given as a string, or -1. */
+  lookup(sku: string): number {
+    const bytes = Buffer.from(sku, "utf8");
+    return this.lookupBytes(bytes, 0, bytes.length);
+  }
+
+  /** The SKU of a row, as a string. */
+  skuAt(row: number): string {
+    const off = this.rows[2 * row]!;
+    const len = this.rows[2 * row + 1]!;
+    return this.keysBuf.toString("utf8", off, off + len);
+  }
+
+  /** Adds a SKU that is not in the index yet, at `row` (rows are dense: row === count). */
+  insert(sku: string, row: number): void {
+    const bytes = Buffer.from(sku, "utf8");
+    if (row >= this.rows.length / 2) this.growRows(row + 1);
+    if (this.keysUsed + bytes.length > this.keys.length) this.growKeys(this.keysUsed + bytes.length);
+    const off = this.keysUsed;
+    this.keys.set(bytes, off);
+    this.keysUsed += bytes.length;
+    this.rows[2 * row] = off;
+    this.rows[2 * row + 1] = bytes.length;
+    if ((this.size + 1) * 2 > this.desc[1]! + 1) this.growTable();
+    this.place(this.table, this.desc[1]!, hashOf(bytes), row);
+    this.size++;
+  }
+
+  private keyEquals(row: number, bytes: Uint8Array, start: number, len: number): boolean {
+    if (this.rows[2 * row + 1] !== len) return false;
+    const keys = this.keys;
+    const off = this.rows[2 * row]!;
+    for (let i = 0; i < len; i++) if (keys[off + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private place(table: Int32Array, mask: number, h: number, row: number): void {
+    let slot = h & mask;
+    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    table[2 * slot] = h;
+    // The row goes in last: a reader seeing it non-zero sees the hash and key too.
+    Atomics.store(table, 2 * slot + 1, row + 1);
+  }
+
+  private allocTable(slots: number): Int32Array {
+    const ptr = this.arena.alloc(slots * 8, 8);
+    return new Int32Array(this.arena.memory.buffer, ptr, slots * 2);
+  }
+
+  private setTable(table: Int32Array, mask: number): void {
+    this.table = table;
+    this.desc[0] = table.byteOffset;
+    this.desc[1] = mask;
+    this.bump();
+  }
+
+  private setKeys(capacity: number): void {
+    const ptr = this.arena.alloc(capacity, 8);
+    const old = this.keys as Uint8Array | undefined;
+    this.keys = new Uint8Array(this.arena.memory.buffer, ptr, capacity);
+    this.keysBuf = Buffer.from(this.keys.buffer, ptr, capacity);
+    if (old !== undefined) this.keys.set(old.subarray(0, this.keysUsed));
+    this.desc[2] = ptr;
+    this.desc[3] = capacity;
+    this.bump();
+  }
+
+  private setRows(capacity: number): void {
+    const ptr = this.arena.alloc(capacity * 8, 8);
+    const old = this.rows as Int32Array | undefined;
+    this.rows = new Int32Array(this.arena.memory.buffer, ptr, capacity * 2);
+    if (old !== undefined) this.rows.set(old);
+    this.desc[4] = ptr;
+    this.desc[5] = capacity;
+    this.bump();
+  }
+
+  private growKeys(needed: number): void {
+    this.setKeys(nextPowerOfTwo(needed * 2));
+  }
+
+  private growRows(needed: number): void {
+    this.setRows(nextPowerOfTwo(needed * 2));
+  }
+
+  /** Builds a table twice as large, fully, then publishes it. The old one stays valid for readers. */
+  private growTable(): void {
+    const slots = (this.desc[1]! + 1) * 2;
+    const next = this.allocTable(slots);
+    const mask = slots - 1;
+    for (let row = 0; row < this.size; row++) {
+      const off = this.rows[2 * row]!;
+      const len = this.rows[2 * row + 1]!;
+      this.place(next, mask, hashOf(this.keys.subarray(off, off + len)), row);
+    }
+    this.setTable(next, mask);
+  }
+
+  private bump(): void {
+    Atomics.add(this.desc, 6, 1);
+  }
+}
+
+function hashOf(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
