@@ -19,7 +19,7 @@ import { silentLogger } from "../../server/src/log.js";
 import { createRedisProfileStore } from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
-import { median, quantile } from "./support/h2load.js";
+import { median, quantile } from "./support/stats.js";
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 100_000);
 const FEATURES = 64;

@@ -20,7 +20,7 @@ import { generateCatalog, generateProfiles } from "../../server/src/demo/synthet
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import { createScorer, type ScoreJob } from "../../server/src/scoring/scorer.js";
 import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
-import { median } from "./support/h2load.js";
+import { median } from "./support/stats.js";
 
 const ITEMS = 100_000;
 const FEATURES = 64;

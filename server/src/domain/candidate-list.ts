@@ -7,10 +7,14 @@
 export interface CandidateList {
   readonly count: number;
   readonly bytes: Uint8Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  /** The caller's base score per candidate, 0 where it gave none. */
-  readonly base: Float32Array;
+  readonly start: readonly number[];
+  readonly end: readonly number[];
+  /**
+   * The caller's base score per candidate (an f32 value), 0 where it gave none.
+   * Plain arrays, not typed arrays: each typed array here cost an ArrayBuffer per
+   * request, and sweeping those lengthened every scavenge (bench:decide p99).
+   */
+  readonly base: readonly number[];
 }
 
 /** The SKU of candidate i as a string. */
@@ -31,22 +35,22 @@ export function candidateSkus(list: CandidateList): string[] {
 export function candidatesFromStrings(skus: readonly string[], base: readonly number[] = []): CandidateList {
   const parts = skus.map((s) => Buffer.from(s, "utf8"));
   const bytes = Buffer.concat(parts);
-  const start = new Int32Array(skus.length);
-  const end = new Int32Array(skus.length);
+  const start: number[] = new Array(skus.length);
+  const end: number[] = new Array(skus.length);
   let pos = 0;
   parts.forEach((p, i) => {
     start[i] = pos;
     pos += p.length;
     end[i] = pos;
   });
-  return { count: skus.length, bytes, start, end, base: Float32Array.from(skus, (_, i) => base[i] ?? 0) };
+  return { count: skus.length, bytes, start, end, base: skus.map((_, i) => Math.fround(base[i] ?? 0)) };
 }
 
 /** The empty list: "rank the catalog". */
 export const NO_CANDIDATES: CandidateList = Object.freeze({
   count: 0,
   bytes: new Uint8Array(0),
-  start: new Int32Array(0),
-  end: new Int32Array(0),
-  base: new Float32Array(0),
+  start: Object.freeze([]) as readonly number[],
+  end: Object.freeze([]) as readonly number[],
+  base: Object.freeze([]) as readonly number[],
 });

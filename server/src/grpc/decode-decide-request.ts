@@ -156,44 +156,24 @@ function readCandidate(r: WireReader, end: number, out: CandidateBuilder): void 
   out.push(skuStart, skuEnd, score);
 }
 
-/** Grows the candidate arrays by doubling; most requests fit the first 256. */
+/** Collects candidates into three plain arrays (see CandidateList for why not typed arrays). */
 class CandidateBuilder {
-  private count = 0;
-  private start = new Int32Array(256);
-  private end = new Int32Array(256);
-  private base = new Float32Array(256);
+  private readonly start: number[] = [];
+  private readonly end: number[] = [];
+  private readonly base: number[] = [];
 
   constructor(private readonly bytes: Uint8Array) {}
 
   push(start: number, end: number, base: number): void {
-    if (this.count === this.start.length) {
-      const n = this.count * 2;
-      this.start = grow(this.start, new Int32Array(n));
-      this.end = grow(this.end, new Int32Array(n));
-      this.base = grow(this.base, new Float32Array(n));
-    }
-    this.start[this.count] = start;
-    this.end[this.count] = end;
-    this.base[this.count] = base;
-    this.count++;
+    this.start.push(start);
+    this.end.push(end);
+    this.base.push(base);
   }
 
   finish(): CandidateList {
-    if (this.count === 0) return NO_CANDIDATES;
-    const n = this.count;
-    return {
-      count: n,
-      bytes: this.bytes,
-      start: this.start.subarray(0, n),
-      end: this.end.subarray(0, n),
-      base: this.base.subarray(0, n),
-    };
+    if (this.start.length === 0) return NO_CANDIDATES;
+    return { count: this.start.length, bytes: this.bytes, start: this.start, end: this.end, base: this.base };
   }
-}
-
-function grow<T extends Int32Array | Float32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 function malformed(what: string, pos: number): DecisionError {
