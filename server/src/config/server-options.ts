@@ -15,7 +15,7 @@ export interface ServerOptions {
   features: number;
   /** Scorer worker threads; 0 scores inline only. @default os.availableParallelism() */
   threads: number;
-  /** Candidate lists up to this size are scored inline (measured: `npm run bench:crossover`). @default 1000 */
+  /** Candidate lists up to this size are scored inline (measured: `npm run bench:crossover`; the pool first won at 500 and at 1000 candidates in two runs). @default 750 */
   inlineMaxCandidates: number;
   /** Catalog scans over at most this many items run inline. @default 4096 */
   inlineMaxCatalogItems: number;
@@ -62,7 +62,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   redisKeyPrefix: "rl:",
   features: 64,
   threads: availableParallelism(),
-  inlineMaxCandidates: 1000,
+  inlineMaxCandidates: 750,
   inlineMaxCatalogItems: 4096,
   maxPoolQueue: 64,
   maxCandidates: 5000,
