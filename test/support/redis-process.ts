@@ -40,7 +40,7 @@ export interface RedisServerHandle {
 
 /** What a missing redis-server is reported as: a failure that says how to fix it. */
 export const REDIS_MISSING_MESSAGE =
-  "redis-server not found on PATH: install it with `apt-get install -y redis-server` (or run test/support/ensure-redis.sh)";
+  "redis-server not found on PATH: install it with `apt-get install -y redis-server` (or run `sh test/support/ensure-debian-package.sh redis-server redis-server`)";
 
 const OUTPUT_LIMIT = 8192;
 

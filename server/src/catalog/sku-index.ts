@@ -9,17 +9,14 @@ import type { Arena } from "../../../core-wasm/src/arena.js";
  * server thread under load (bench:decide profile). Here a lookup hashes the
  * request's bytes in place and probes an open-addressing table whose slots hold
  * the hash next to the row, so a hit costs one table line and one key compare.
- * Because it lives in shared memory, any thread can read it.
- *
- * Written by one thread (the main thread) only. An entry's key bytes are
- * written before its table slot, and a grown table or key heap is complete
- * before the descriptor points at it, so readers never see half an entry.
+ * Its arrays live in the shared kernel memory, next to the catalog they index.
+ * Written and read by the main thread.
  */
 export class SkuIndex {
   private readonly arena: Arena;
-  /** [tablePtr, slotMask, keysPtr, keysCapacity, rowsPtr, rowCapacity, generation] */
-  private readonly desc: Int32Array;
+  /** Slots of [hash, row + 1]; 0 in the row half marks an empty slot. */
   private table!: Int32Array;
+  private mask = 0;
   private keys!: Uint8Array;
   private keysBuf!: Buffer;
   /** Per row: [keyOffset, keyLength]. */
@@ -29,8 +26,6 @@ export class SkuIndex {
 
   constructor(arena: Arena, initialRows: number) {
     this.arena = arena;
-    const descPtr = arena.alloc(7 * 4, 4);
-    this.desc = new Int32Array(arena.memory.buffer, descPtr, 7);
     const slots = nextPowerOfTwo(Math.max(16, initialRows * 2));
     this.setTable(this.allocTable(slots), slots - 1);
     this.setKeys(Math.max(1024, initialRows * 12));
@@ -47,7 +42,7 @@ export class SkuIndex {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
     const table = this.table;
-    const mask = this.desc[1]!;
+    const mask = this.mask;
     const len = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const row1 = table[2 * slot + 1]!;
@@ -79,8 +74,8 @@ export class SkuIndex {
     this.keysUsed += bytes.length;
     this.rows[2 * row] = off;
     this.rows[2 * row + 1] = bytes.length;
-    if ((this.size + 1) * 2 > this.desc[1]! + 1) this.growTable();
-    this.place(this.table, this.desc[1]!, hashOf(bytes), row);
+    if ((this.size + 1) * 2 > this.mask + 1) this.growTable();
+    this.place(this.table, this.mask, hashOf(bytes), row);
     this.size++;
   }
 
@@ -96,8 +91,7 @@ export class SkuIndex {
     let slot = h & mask;
     while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
     table[2 * slot] = h;
-    // The row goes in last: a reader seeing it non-zero sees the hash and key too.
-    Atomics.store(table, 2 * slot + 1, row + 1);
+    table[2 * slot + 1] = row + 1;
   }
 
   private allocTable(slots: number): Int32Array {
@@ -107,9 +101,7 @@ export class SkuIndex {
 
   private setTable(table: Int32Array, mask: number): void {
     this.table = table;
-    this.desc[0] = table.byteOffset;
-    this.desc[1] = mask;
-    this.bump();
+    this.mask = mask;
   }
 
   private setKeys(capacity: number): void {
@@ -118,9 +110,6 @@ export class SkuIndex {
     this.keys = new Uint8Array(this.arena.memory.buffer, ptr, capacity);
     this.keysBuf = Buffer.from(this.keys.buffer, ptr, capacity);
     if (old !== undefined) this.keys.set(old.subarray(0, this.keysUsed));
-    this.desc[2] = ptr;
-    this.desc[3] = capacity;
-    this.bump();
   }
 
   private setRows(capacity: number): void {
@@ -128,9 +117,6 @@ export class SkuIndex {
     const old = this.rows as Int32Array | undefined;
     this.rows = new Int32Array(this.arena.memory.buffer, ptr, capacity * 2);
     if (old !== undefined) this.rows.set(old);
-    this.desc[4] = ptr;
-    this.desc[5] = capacity;
-    this.bump();
   }
 
   private growKeys(needed: number): void {
@@ -141,9 +127,9 @@ export class SkuIndex {
     this.setRows(nextPowerOfTwo(needed * 2));
   }
 
-  /** Builds a table twice as large, fully, then publishes it. The old one stays valid for readers. */
+  /** Rebuilds the table at twice the size (arena memory is never freed; the old table is abandoned). */
   private growTable(): void {
-    const slots = (this.desc[1]! + 1) * 2;
+    const slots = (this.mask + 1) * 2;
     const next = this.allocTable(slots);
     const mask = slots - 1;
     for (let row = 0; row < this.size; row++) {
@@ -152,10 +138,6 @@ export class SkuIndex {
       this.place(next, mask, hashOf(this.keys.subarray(off, off + len)), row);
     }
     this.setTable(next, mask);
-  }
-
-  private bump(): void {
-    Atomics.add(this.desc, 6, 1);
   }
 }
 
