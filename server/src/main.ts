@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     const redis = redisUrl === "" ? null : await createRedisClient(redisUrl);
     const catalogStore = parts.catalogStore ?? createRedisCatalogStore({ redis: redis! });
     const profileStore = parts.profileStore ?? createRedisProfileStore({ redis: redis!, features });
-    const existing = await catalogStore.loadItems();
-    if (existing.length === 0) {
+    const existing = await catalogStore.countItems();
+    if (existing === 0) {
       const result = await seedStores({
         catalogStore,
         profileStore,
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         ms: Math.round(result.ms),
       });
     } else {
-      log.info("catalog already has items: not seeding", { items: existing.length });
+      log.info("catalog already has items: not seeding", { items: existing });
     }
     await redis?.quit();
   }

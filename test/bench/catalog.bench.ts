@@ -13,8 +13,6 @@
  */
 import { availableParallelism } from "node:os";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { createRedisCatalogStore } from "../../server/src/catalog/redis-catalog-store.js";
-import { seedStores } from "../../server/src/cli/seed.js";
 import { createServer, type RelevanceServer } from "../../server/src/create-server.js";
 import {
   DecideRequestSchema,
@@ -23,10 +21,10 @@ import {
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
-import { createRedisProfileStore } from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
+import { seedRedis } from "./support/seed-redis.js";
 import { median, quantile } from "./support/stats.js";
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 100_000);
@@ -39,13 +37,7 @@ async function main(): Promise<void> {
   const servers: RelevanceServer[] = [];
   try {
     say(`seeding ${SKUS} skus into a private redis…`);
-    await seedStores({
-      catalogStore: createRedisCatalogStore({ redis }),
-      profileStore: createRedisProfileStore({ redis, features: FEATURES }),
-      items: SKUS,
-      profiles: 1000,
-      features: FEATURES,
-    });
+    await seedRedis(redisServer.url, { items: SKUS, profiles: 1000, features: FEATURES });
     const threads = availableParallelism();
     const common = { port: 0, redisUrl: redisServer.url, features: FEATURES, profileTimeoutMs: 50 };
     const single = await createServer({ ...common, threads: 0 }, { log: silentLogger });

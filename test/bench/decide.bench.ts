@@ -19,10 +19,8 @@
 import { readFileSync } from "node:fs";
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from "@grpc/grpc-js";
-import { createRedisCatalogStore } from "../../server/src/catalog/redis-catalog-store.js";
-import { seedStores } from "../../server/src/cli/seed.js";
 import { createServer } from "../../server/src/create-server.js";
-import { generateCatalog } from "../../server/src/demo/synthetic.js";
+import { syntheticSku } from "../../server/src/demo/synthetic.js";
 import {
   DecideRequestSchema,
   DecideResponseSchema,
@@ -31,10 +29,10 @@ import {
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
-import { createRedisProfileStore } from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
+import { seedRedis } from "./support/seed-redis.js";
 import { median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -66,14 +64,7 @@ async function main(): Promise<void> {
   const redis = await createRedisClient(redisServer.url);
   try {
     say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
-    await seedStores({
-      catalogStore: createRedisCatalogStore({ redis }),
-      profileStore: createRedisProfileStore({ redis, features: FEATURES }),
-      items: ITEMS,
-      profiles: PROFILES,
-      seed: SEED,
-      features: FEATURES,
-    });
+    await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: SEED, features: FEATURES });
 
     let echoResponse = Buffer.alloc(0);
     const echoDefinition: ServiceDefinition = {
@@ -105,16 +96,9 @@ async function main(): Promise<void> {
     try {
       // A person who consented to personalisation, and 200 candidates from the catalog.
       const client = createServiceClient(DecisionService, server.address);
-      const catalog = generateCatalog({
-        items: Math.min(ITEMS, 20_000),
-        stores: 50,
-        features: FEATURES,
-        seed: SEED,
-      });
       const candidates = [];
       for (let i = 0; i < CANDIDATES; i++) {
-        const item = catalog[(i * 7919) % catalog.length]!;
-        candidates.push({ sku: item.sku, baseScore: 1 - i / CANDIDATES });
+        candidates.push({ sku: syntheticSku((i * 7919) % ITEMS), baseScore: 1 - i / CANDIDATES });
       }
       let request = create(DecideRequestSchema);
       let decideResponse: Uint8Array | null = null;

@@ -68,6 +68,10 @@ describe.each(harnesses)("%s CatalogStore contract", (kind, create) => {
     try {
       await empty.store.saveItems([]);
       expect(await empty.store.loadItems()).toEqual([]);
+      expect(await empty.store.countItems()).toBe(0);
+      const pages: CatalogItem[][] = [];
+      await empty.store.scanItems((page) => pages.push(page));
+      expect(pages).toEqual([]);
     } finally {
       await empty.cleanup();
     }
@@ -98,6 +102,16 @@ describe.each(harnesses)("%s CatalogStore contract", (kind, create) => {
       const items = generateCatalog({ items: 2600, stores: 3, features: 8, seed: 2 });
       await big.store.saveItems(items);
       expect(bySku(await big.store.loadItems())).toEqual(items.map(stored));
+      expect(await big.store.countItems()).toBe(2600);
+      const pages: number[] = [];
+      const scanned = new Map<string, CatalogItem>();
+      await big.store.scanItems((page) => {
+        pages.push(page.length);
+        for (const item of page) scanned.set(item.sku, item);
+      });
+      expect(pages.length).toBeGreaterThan(1);
+      expect(Math.max(...pages)).toBeLessThanOrEqual(1100);
+      expect(bySku([...scanned.values()])).toEqual(items.map(stored));
     } finally {
       await big.cleanup();
     }

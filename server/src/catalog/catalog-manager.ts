@@ -75,9 +75,15 @@ export function createCatalogManager(options: {
     info,
     loadFromStore: () =>
       serial(async () => {
-        const loaded = await store.loadItems();
-        if (loaded.length > 0) resident.upsert(loaded);
-        return loaded.length;
+        // Page by page: a whole catalog of item objects at once lands in old space
+        // and lengthens every later mark-compact (bench:decide, --trace-gc-nvp).
+        let loaded = 0;
+        await store.scanItems((page) => {
+          resident.upsert(page, { countsAsVersion: false });
+          loaded += page.length;
+        });
+        if (loaded > 0) resident.bumpVersion();
+        return resident.size;
       }),
     upsert: (batch) =>
       serial(async () => {

@@ -23,6 +23,24 @@ export function createMemoryCatalogStore(): CatalogStore {
       return Array.from(items.values(), decodeItem);
     },
 
+    async scanItems(onPage) {
+      assertOpen();
+      let page: CatalogItem[] = [];
+      for (const bytes of items.values()) {
+        page.push(decodeItem(bytes));
+        if (page.length === 1000) {
+          onPage(page);
+          page = [];
+        }
+      }
+      if (page.length > 0) onPage(page);
+    },
+
+    async countItems() {
+      assertOpen();
+      return items.size;
+    },
+
     async getItems(skus) {
       assertOpen();
       const found = new Map<string, CatalogItem>();

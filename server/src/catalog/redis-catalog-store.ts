@@ -58,19 +58,29 @@ export function createRedisCatalogStore(options: RedisCatalogStoreOptions): Cata
     },
 
     async loadItems() {
-      assertOpen();
+      // HSCAN may return a field twice while the hash is rehashing: the map keeps one.
       const bySku = new Map<string, CatalogItem>();
+      await this.scanItems((page) => {
+        for (const item of page) bySku.set(item.sku, item);
+      });
+      return [...bySku.values()];
+    },
+
+    async scanItems(onPage) {
+      assertOpen();
       let cursor = "0";
       do {
         const [next, entries] = await redis.hscanBuffer(key, cursor, "COUNT", SCAN_COUNT);
         cursor = next.toString();
-        // HSCAN may return a field twice while the hash is rehashing: the map keeps one.
-        for (let i = 1; i < entries.length; i += 2) {
-          const item = decodeItem(entries[i]!);
-          bySku.set(item.sku, item);
-        }
+        const page: CatalogItem[] = [];
+        for (let i = 1; i < entries.length; i += 2) page.push(decodeItem(entries[i]!));
+        if (page.length > 0) onPage(page);
       } while (cursor !== "0");
-      return [...bySku.values()];
+    },
+
+    async countItems() {
+      assertOpen();
+      return redis.hlen(key);
     },
 
     async saveItems(items) {

@@ -103,7 +103,7 @@ export class ResidentCatalog {
    * Inserts or replaces items. Items must already be validated. The whole batch
    * is checked against the store limit before anything is written.
    */
-  upsert(items: readonly CatalogItem[]): void {
+  upsert(items: readonly CatalogItem[], options: { countsAsVersion?: boolean } = {}): void {
     const { newRows, newStores } = this.assertFits(items);
     for (const id of newStores) this.storeToColumn.set(id, this.storeToColumn.size + 1);
     this.ensureCapacity(this.index.count + newRows);
@@ -120,6 +120,11 @@ export class ResidentCatalog {
     }
     // Publishing the count last makes new rows visible only once fully written.
     region.count = count;
+    if (options.countsAsVersion !== false) this.versionValue++;
+  }
+
+  /** Counts one change that was applied in several upserts (loading the catalog page by page). */
+  bumpVersion(): void {
     this.versionValue++;
   }
 

@@ -194,6 +194,11 @@ export function createRng(seed: number): () => number {
   };
 }
 
+/** The SKU of the i-th synthetic item (0-based): "SKU-000001" for 0. */
+export function syntheticSku(i: number): string {
+  return `SKU-${String(i + 1).padStart(6, "0")}`;
+}
+
 /**
  * Generates a realistic retail catalog, deterministically from `seed`: a
  * category tree (18 top-level categories, subcategories, some leaves), brands
@@ -290,7 +295,7 @@ export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[]
     normalize(vec);
 
     out[i] = {
-      sku: `SKU-${String(i + 1).padStart(6, "0")}`,
+      sku: syntheticSku(i),
       categoryPath,
       brand,
       price,

@@ -32,6 +32,14 @@ export interface CatalogStore {
   readonly kind: "redis" | "memory";
   /** Every stored item, in no particular order. */
   loadItems(): Promise<CatalogItem[]>;
+  /**
+   * Every stored item, page by page (about 1000 items a page), so a large catalog
+   * is never held whole on the JS heap. A page may repeat an item of an earlier
+   * page (Redis HSCAN while rehashing); applying an item twice is harmless.
+   */
+  scanItems(onPage: (items: CatalogItem[]) => void): Promise<void>;
+  /** How many items are stored. */
+  countItems(): Promise<number>;
   /** The stored items with these SKUs; absent SKUs are absent from the map. */
   getItems(skus: readonly string[]): Promise<Map<string, CatalogItem>>;
   /** Inserts or replaces items by SKU, atomically for the whole batch. */
