@@ -15,7 +15,8 @@ import { kernelVersion } from "../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS, Mode, Reason } from "../../core-wasm/src/layout.js";
 import { referenceDecide } from "../../core-wasm/src/reference-kernel.js";
 import { allocateRequestSlot } from "../../core-wasm/src/request-slot.js";
-import { createKernelWorld, createRng, poisonOutputs, readOutputs } from "../kernel/kernel-fixture.js";
+import { createRng } from "../../server/src/demo/synthetic.js";
+import { createKernelWorld, poisonOutputs, readOutputs } from "../kernel/kernel-fixture.js";
 
 const CATALOG_ITEMS = 5000;
 const CANDIDATES = 1000;

@@ -15,6 +15,7 @@ import {
   type RequestParams,
   type RequestSlot,
 } from "../../core-wasm/src/request-slot.js";
+import { createRng } from "../../server/src/demo/synthetic.js";
 
 /** One memory, its arena and a kernel instance on it. */
 export interface KernelWorld {
@@ -27,18 +28,6 @@ export interface KernelWorld {
 export function createKernelWorld(): KernelWorld {
   const memory = createKernelMemory();
   return { memory, arena: createArena(memory), kernel: instantiateKernel(loadKernelModule(), memory) };
-}
-
-/** A small, fast, seedable PRNG (mulberry32) returning floats in [0, 1). */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** The shape of one random scenario; every bulk value derives from `seed`. */

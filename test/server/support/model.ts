@@ -9,6 +9,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { CATEGORY_SLOTS, Reason } from "../../../core-wasm/src/layout.js";
+import { createRng } from "../../../server/src/demo/synthetic.js";
 import type { CatalogItem } from "../../../server/src/domain/catalog-item.js";
 import { categorySlot } from "../../../server/src/domain/category-slot.js";
 import { ALL_CHANNELS_MASK } from "../../../server/src/domain/channel.js";
@@ -32,21 +33,9 @@ const PRICE_SCALE = f(1);
 const W_MARGIN = f(0.2);
 const W_POPULARITY = f(0.3);
 
-/** A small deterministic PRNG (mulberry32) for fixture values. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FEATURES values in [-1, 1), deterministic per seed. */
 export function features(seed: number): number[] {
-  const r = rng(seed);
+  const r = createRng(seed);
   return Array.from({ length: FEATURES }, () => Math.round((r() * 2 - 1) * 1000) / 1000);
 }
 
@@ -109,7 +98,7 @@ export function profile(
   consent: number = ALL_CONSENT,
   options: { seed?: number; favourite?: string; priceAnchor?: number; discountSensitivity?: number } = {},
 ): Profile {
-  const r = rng(options.seed ?? 7);
+  const r = createRng(options.seed ?? 7);
   const vector = Float32Array.from({ length: FEATURES }, () => r() * 2 - 1);
   const categoryAffinity = Float32Array.from({ length: CATEGORY_SLOTS }, () => r() * 0.2);
   categoryAffinity[categorySlot(options.favourite ?? "shoes")] = 0.9;
