@@ -141,7 +141,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         : person.degradations;
       return {
         decisionId: decisionIdFor(req),
-        items: result.items.map((item, i) => ({ sku: item.sku, score: item.score, rank: i + 1 })),
+        items: result.items,
         treatment: person.treatment,
         degradations,
         excluded: result.excluded,

@@ -6,6 +6,7 @@ import { Mode } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
+import type { DecidedItem } from "../domain/decision.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import type { ScoringModel } from "./scoring-model.js";
 
@@ -37,19 +38,14 @@ export interface ScoreJob {
   readonly exclusionReasons: readonly number[];
 }
 
-export interface ScoredSku {
-  readonly sku: string;
-  readonly score: number;
-}
-
 export interface ExcludedSku {
   readonly sku: string;
   readonly reason: number;
 }
 
 export interface ScoreResult {
-  /** Kept items, best first, at most k. */
-  readonly items: readonly ScoredSku[];
+  /** Kept items, best first, ranked from 1, at most k. */
+  readonly items: readonly DecidedItem[];
   /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
   readonly excluded: readonly ExcludedSku[];
   /** Where the kernel ran: "inline" on the server thread, or "pool". */
@@ -299,13 +295,13 @@ class KernelScorer implements Scorer {
     });
   }
 
-  private readItems(slot: RequestSlot, kept: number, catalogMode: boolean): ScoredSku[] {
-    const items: ScoredSku[] = new Array(kept);
+  private readItems(slot: RequestSlot, kept: number, catalogMode: boolean): DecidedItem[] {
+    const items: DecidedItem[] = new Array(kept);
     for (let i = 0; i < kept; i++) {
       const idx = slot.outIdx[i]!;
       // A kept candidate is always a catalog row, so its SKU string comes from the index.
       const sku = this.o.catalog.skuAt(catalogMode ? idx : slot.candItems[idx]!);
-      items[i] = { sku, score: slot.outScore[i]! };
+      items[i] = { sku, score: slot.outScore[i]!, rank: i + 1 };
     }
     return items;
   }
@@ -334,7 +330,7 @@ class KernelScorer implements Scorer {
     slots: readonly RequestSlot[],
     kept: readonly number[],
     job: ScoreJob,
-  ): { items: ScoredSku[]; excluded: ExcludedSku[] } {
+  ): { items: DecidedItem[]; excluded: ExcludedSku[] } {
     const catalog = this.o.catalog;
     const all: { row: number; score: number }[] = [];
     const allExcl: { row: number; score: number; reason: number }[] = [];
@@ -355,7 +351,7 @@ class KernelScorer implements Scorer {
     all.sort(byRank);
     allExcl.sort(byRank);
     return {
-      items: all.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), score: e.score })),
+      items: all.slice(0, job.k).map((e, i) => ({ sku: catalog.skuAt(e.row), score: e.score, rank: i + 1 })),
       excluded: allExcl.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), reason: e.reason })),
     };
   }
