@@ -62,12 +62,11 @@ async function main(): Promise<void> {
       explain: false,
       storeId: "",
       channel: 1,
-      personalize: true,
       blockReason: 0,
       model,
       person,
-      exclusionSkus: [],
-      exclusionReasons: [],
+      capped: [],
+      redeemed: [],
     };
   };
 

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { Reason } from "../../../core-wasm/src/layout.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type Decision, Degradation, type ValidDecisionRequest } from "../domain/decision.js";
 import type { PersonRead, ProfileStore } from "../domain/index.js";
@@ -104,32 +103,18 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const catalogVersion = `c${catalog.version}`;
 
       const person = resolvePerson(read, req.channel);
-      const exclusionSkus = [...person.capped, ...person.redeemed];
-      const exclusionReasons = [
-        ...person.capped.map(() => Reason.CAPPED),
-        ...person.redeemed.map(() => Reason.REDEEMED),
-      ];
-      const profile = person.profile;
       const result = await scorer.score({
         candidates: req.candidates,
         k: req.limit,
         explain: req.explain,
         storeId: req.context.storeId,
         channel: req.channel,
-        personalize: profile !== null,
         blockReason: person.blockReason,
         model,
-        person:
-          profile === null
-            ? null
-            : {
-                vector: profile.vector,
-                categoryAffinity: profile.categoryAffinity,
-                priceAnchor: profile.priceAnchor,
-                discountSensitivity: profile.discountSensitivity,
-              },
-        exclusionSkus,
-        exclusionReasons,
+        // A Profile is a PersonFeatures: no copy.
+        person: person.profile,
+        capped: person.capped,
+        redeemed: person.redeemed,
       });
 
       stats.decisions++;

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Arena } from "../../../core-wasm/src/arena.js";
 import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js";
-import { Mode } from "../../../core-wasm/src/layout.js";
+import { Mode, Reason } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
@@ -27,15 +27,15 @@ export interface ScoreJob {
   /** Store id whose stock must hold, or "" for none. */
   readonly storeId: string;
   readonly channel: number;
-  /** Use `person` (personalised); false scores without anything about the person. */
-  readonly personalize: boolean;
   /** A reason applied to every known candidate (NO_CONSENT), or 0. */
   readonly blockReason: number;
   readonly model: ScoringModel;
+  /** The person to personalise for; null scores without anything about the person. */
   readonly person: PersonFeatures | null;
-  /** SKUs excluded for this person, each with its reason (CAPPED, REDEEMED). */
-  readonly exclusionSkus: readonly string[];
-  readonly exclusionReasons: readonly number[];
+  /** SKUs whose cap is reached for this person (excluded as CAPPED). */
+  readonly capped: readonly string[];
+  /** SKUs whose offer this person redeemed (excluded as REDEEMED). */
+  readonly redeemed: readonly string[];
 }
 
 export interface ExcludedSku {
@@ -84,15 +84,18 @@ export interface ScorerOptions {
  */
 export interface Scorer {
   /**
-   * Scores one job. A repeated candidate SKU is rejected (INVALID_ARGUMENT
-   * naming both positions). `signal` cancels a job that has not started on a
-   * worker; a job already running is never interrupted, because stopping a
-   * worker mid-scan would leave its slot half-written.
+   * Scores one job, inline or on the pool by its size. A repeated candidate SKU
+   * is rejected (INVALID_ARGUMENT naming both positions).
    */
-  score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
+  score(job: ScoreJob): Promise<ScoreResult>;
   /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
   scoreInline(job: ScoreJob): ScoreResult;
-  /** Runs a job on the pool regardless of size (benchmarks, crossover). */
+  /**
+   * Runs a job on the pool regardless of size (benchmarks, crossover). `signal`
+   * cancels a job that has not started on a worker; a job already running is
+   * never interrupted, because stopping a worker mid-scan would leave its slot
+   * half-written.
+   */
   scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
   readonly threads: number;
   close(): Promise<void>;
@@ -134,7 +137,7 @@ class KernelScorer implements Scorer {
         : null;
   }
 
-  async score(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+  async score(job: ScoreJob): Promise<ScoreResult> {
     const o = this.o;
     const catalogMode = job.candidates.count === 0;
     const small = catalogMode
@@ -142,7 +145,7 @@ class KernelScorer implements Scorer {
       : job.candidates.count <= o.inlineMaxCandidates;
     if (small || this.pool === null) return this.scoreInline(job);
     if (this.pool.queueSize >= o.maxPoolQueue) return { ...this.scoreInline(job), saturated: true };
-    return this.scorePooled(job, signal);
+    return this.scorePooled(job);
   }
 
   scoreInline(job: ScoreJob): ScoreResult {
@@ -179,12 +182,11 @@ class KernelScorer implements Scorer {
       const settled = await Promise.allSettled(slots.map((slot) => pool.run(slot.desc)));
       const kept: number[] = [];
       settled.forEach((r, s) => {
-        if (r.status === "rejected") broken.add(slots[s]!);
+        if (r.status === "fulfilled") kept.push(r.value);
+        else broken.add(slots[s]!);
       });
-      for (const r of settled) {
-        if (r.status === "rejected") throw r.reason;
-        kept.push(r.value);
-      }
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
       if (!catalogMode) {
         const slot = slots[0]!;
         const items = this.readItems(slot, kept[0]!, false);
@@ -253,21 +255,28 @@ class KernelScorer implements Scorer {
         seenGeneration[row] = generation;
         seenPosition[row] = i;
       }
+      slot.candBase.set(cands.base);
     }
-    if (n > 0) slot.candBase.set(cands.base);
-    // The budget counts only SKUs still in the catalog: caps on delisted items must not crowd out live ones.
+    // The budget counts only SKUs still in the catalog: caps on delisted items
+    // must not crowd out live ones. Capped first: on an item in both lists the
+    // kernel keeps the first listing.
     let exclusions = 0;
     const maxExclusions = this.o.maxExclusions;
-    for (let i = 0; i < job.exclusionSkus.length && exclusions < maxExclusions; i++) {
-      const row = catalog.rowOf(job.exclusionSkus[i]!);
-      if (row < 0) continue;
-      slot.exclItems[exclusions] = row;
-      slot.exclReasons[exclusions] = job.exclusionReasons[i]!;
-      exclusions++;
+    for (const [skus, reason] of [
+      [job.capped, Reason.CAPPED],
+      [job.redeemed, Reason.REDEEMED],
+    ] as const) {
+      for (let i = 0; i < skus.length && exclusions < maxExclusions; i++) {
+        const row = catalog.rowOf(skus[i]!);
+        if (row < 0) continue;
+        slot.exclItems[exclusions] = row;
+        slot.exclReasons[exclusions] = reason;
+        exclusions++;
+      }
     }
     const person = job.person;
     const model = job.model;
-    if (job.personalize && person !== null) {
+    if (person !== null) {
       slot.weights.set(model.weights);
       slot.profile.set(person.vector);
       slot.affinity.set(person.categoryAffinity);
@@ -280,7 +289,7 @@ class KernelScorer implements Scorer {
       explain: job.explain,
       storeIndex: job.storeId === "" ? -1 : catalog.storeColumn(job.storeId),
       channel: job.channel,
-      personalize: job.personalize && person !== null,
+      personalize: person !== null,
       blockReason: job.blockReason,
       marginFloor: model.marginFloor,
       wBase: model.wBase,
