@@ -2,7 +2,7 @@ import type { Arena } from "../../../core-wasm/src/arena.js";
 import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/src/catalog-region.js";
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
-import { DecisionError } from "../errors/index.js";
+import { DecisionError, exceedsLimit } from "../errors/index.js";
 import { SkuIndex } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
@@ -169,7 +169,7 @@ export class ResidentCatalog {
     if (this.storeToColumn.size + added <= this.maxStores) return;
     throw new DecisionError(
       "FAILED_PRECONDITION",
-      `store ids: ${this.storeToColumn.size + added} exceeds the limit of ${this.maxStores} (option maxStores)`,
+      exceedsLimit("store ids", this.storeToColumn.size + added, this.maxStores, "maxStores"),
     );
   }
 

@@ -41,3 +41,18 @@ export class DecisionError extends Error {
 export function invalidField(field: string, problem: string): DecisionError {
   return new DecisionError("INVALID_FIELD", `${field}: ${problem}`);
 }
+
+/**
+ * The one wording of an exceeded limit: `candidates: 5001 exceeds the limit of
+ * 5000 (option maxCandidates)`. `unit` (" bytes", " characters") follows both
+ * numbers. Callers pick the error kind; the message reads the same everywhere.
+ */
+export function exceedsLimit(
+  field: string,
+  actual: number,
+  limit: number,
+  option: string,
+  unit = "",
+): string {
+  return `${field}: ${actual}${unit} exceeds the limit of ${limit}${unit} (option ${option})`;
+}

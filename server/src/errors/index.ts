@@ -1,2 +1,2 @@
-export { DecisionError, invalidField } from "./decision-error.js";
+export { DecisionError, exceedsLimit, invalidField } from "./decision-error.js";
 export { ErrorCatalogue, type ErrorKind } from "./error-catalogue.js";

@@ -1,6 +1,6 @@
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { ALL_CHANNELS_MASK, isChannel } from "../domain/channel.js";
-import { invalidField } from "../errors/index.js";
+import { DecisionError, exceedsLimit, invalidField } from "../errors/index.js";
 import type { Item } from "../gen/relevance/v1/catalog_pb.js";
 
 /** Limits an incoming catalog item is held to. */
@@ -26,9 +26,9 @@ export function catalogItemFromProto(item: Item, field: string, limits: ItemLimi
   // Bytes, like Decide counts candidate SKUs: every SKU the catalog takes can be sent as a candidate.
   const skuBytes = Buffer.byteLength(item.sku, "utf8");
   if (skuBytes > limits.maxSkuLength) {
-    throw invalidField(
-      `${field}.sku`,
-      `${skuBytes} bytes exceeds the limit of ${limits.maxSkuLength} bytes (option maxSkuLength)`,
+    throw new DecisionError(
+      "INVALID_FIELD",
+      exceedsLimit(`${field}.sku`, skuBytes, limits.maxSkuLength, "maxSkuLength", " bytes"),
     );
   }
   if (item.categoryPath.length === 0)

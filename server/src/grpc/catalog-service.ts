@@ -8,7 +8,7 @@ import type {
 import { CATEGORY_SLOTS } from "../../../core-wasm/src/layout.js";
 import type { CatalogInfo, CatalogManager } from "../catalog/catalog-manager.js";
 import type { CatalogItem } from "../domain/catalog-item.js";
-import { DecisionError, invalidField } from "../errors/index.js";
+import { DecisionError, exceedsLimit, invalidField } from "../errors/index.js";
 import {
   GetCatalogInfoResponseSchema,
   SetPriceRequestSchema,
@@ -46,11 +46,7 @@ function encode<T extends DescMessage>(schema: T, init: Parameters<typeof create
 
 function checkUpdateCount(n: number, max: number): void {
   if (n === 0) throw invalidField("updates", "required, at least one update");
-  if (n > max)
-    throw new DecisionError(
-      "LIMIT_EXCEEDED",
-      `updates: ${n} exceeds the limit of ${max} (option maxUpdates)`,
-    );
+  if (n > max) throw new DecisionError("LIMIT_EXCEEDED", exceedsLimit("updates", n, max, "maxUpdates"));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { DecisionError } from "../errors/index.js";
+import { DecisionError, exceedsLimit } from "../errors/index.js";
 import type { DecisionPipeline } from "../pipeline/decision-pipeline.js";
 import { type RequestLimits, validateDecisionRequest } from "../pipeline/validate-decision-request.js";
 import { decodeDecideRequest } from "./decode-decide-request.js";
@@ -35,7 +35,7 @@ export function decisionServiceHandlers(options: DecisionServiceOptions): Untype
         if (bytes.length > maxMessageBytes) {
           throw new DecisionError(
             "MESSAGE_TOO_LARGE",
-            `message: ${bytes.length} bytes exceeds the limit of ${maxMessageBytes} bytes (option maxMessageBytes)`,
+            exceedsLimit("message", bytes.length, maxMessageBytes, "maxMessageBytes", " bytes"),
           );
         }
         const req = validateDecisionRequest(decodeDecideRequest(bytes), limits);

@@ -19,6 +19,7 @@ import {
   type ServiceDefinition,
   type ServiceError,
 } from "@grpc/grpc-js";
+import { grpcMethodShape } from "./service-definition.js";
 
 type Unary<I extends DescMessage, O extends DescMessage> = (
   request: MessageInitShape<I>,
@@ -59,14 +60,11 @@ export function createServiceClient<S extends DescService>(
   const def: Record<string, ServiceDefinition[string]> = {};
   for (const m of service.methods) {
     def[m.localName] = {
-      path: `/${service.typeName}/${m.name}`,
-      requestStream: m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming",
-      responseStream: m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming",
+      ...grpcMethodShape(service, m),
       requestSerialize: (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.input, msg)),
       requestDeserialize: (b: Buffer) => fromBinary(m.input, b),
       responseSerialize: (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.output, msg)),
       responseDeserialize: (b: Buffer) => fromBinary(m.output, b),
-      originalName: m.name,
     };
   }
   const Ctor = makeGenericClientConstructor(def, service.typeName);

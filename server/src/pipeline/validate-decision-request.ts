@@ -1,6 +1,6 @@
 import { CHANNEL_NAMES, isChannel } from "../domain/channel.js";
 import type { DecisionRequest, ValidDecisionRequest } from "../domain/decision.js";
-import { DecisionError, invalidField } from "../errors/index.js";
+import { DecisionError, exceedsLimit, invalidField } from "../errors/index.js";
 
 /** Limits a Decide request is held to; each names the option that sets it. */
 export interface RequestLimits {
@@ -25,10 +25,7 @@ const MAX_ABS_BASE_SCORE = 1e9;
 const CHANNEL_LIST = Object.values(CHANNEL_NAMES).join(", ");
 
 function overLimit(field: string, actual: number, limit: number, option: string, unit = ""): DecisionError {
-  return new DecisionError(
-    "LIMIT_EXCEEDED",
-    `${field}: ${actual}${unit} exceeds the limit of ${limit}${unit} (option ${option})`,
-  );
+  return new DecisionError("LIMIT_EXCEEDED", exceedsLimit(field, actual, limit, option, unit));
 }
 
 function checkLength(field: string, value: string, max: number, option?: string): void {
