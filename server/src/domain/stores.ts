@@ -46,3 +46,112 @@ export interface CatalogStore {
   saveItems(items: readonly CatalogItem[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A person's accumulated feature state as the event consumer reads it. */
+export interface PersonStateRead {
+  /** The person the id resolves to (itself unless merged into another by Identify). */
+  readonly personId: string;
+  /** True when the person was erased by Forget: events for them must be dropped. */
+  readonly forgotten: boolean;
+  /** The encoded feature state, or null when none was stored yet. */
+  readonly state: string | null;
+  /**
+   * The stored packed profile (`encodeProfile`) when there is no feature state
+   * yet: a profile loaded in bulk, to start the feature state from.
+   */
+  readonly profile: Buffer | null;
+  /** Version of the feature state, 0 when none; a commit must name it. */
+  readonly version: number;
+  /** Which of the asked event ids were applied to this person before. */
+  readonly seen: ReadonlySet<string>;
+}
+
+/** What the consumer writes for one person after applying events. */
+export interface PersonStateCommit {
+  readonly personId: string;
+  /** The version read; the commit fails with "conflict" when it changed meanwhile. */
+  readonly expectedVersion: number;
+  /** The new encoded feature state. */
+  readonly state: string;
+  /** The new packed profile Decide reads (`encodeProfile`). */
+  readonly profile: Buffer;
+  /** Event ids applied by this commit, remembered for deduplication. */
+  readonly eventIds: readonly string[];
+  /** Keyed hash of the person id, naming their tombstone (see `PersonKeys`). */
+  readonly tombstone: string;
+}
+
+/** A person's consent records as kept apart from the profile. */
+export interface ConsentRecord {
+  /** `Consent` bits in force now. */
+  readonly granted: number;
+  /** `Consent` bits explicitly withdrawn (the rest of the unset bits are unknown). */
+  readonly denied: number;
+  readonly globalOptOut: boolean;
+}
+
+/**
+ * The writable side of people, used by the event consumer, Track (consent),
+ * Identify and Forget. Decide keeps reading through `ProfileStore.readPerson`.
+ * Two implementations keep one contract: Redis and in-process.
+ */
+export interface PersonStateStore {
+  readonly kind: "redis" | "memory";
+  /**
+   * Reads the feature state of the person `userId` resolves to, which of
+   * `eventIds` were applied before, and whether the id is forgotten
+   * (`tombstone`: the keyed hash of `userId`).
+   */
+  load(userId: string, tombstone: string, eventIds: readonly string[]): Promise<PersonStateRead>;
+  /**
+   * Atomically writes feature state and profile, remembers the event ids and
+   * refreshes every key's expiry — only if the version is still the one read
+   * and the person is not forgotten.
+   */
+  commit(commit: PersonStateCommit): Promise<"ok" | "conflict" | "forgotten">;
+  /**
+   * Applies a consent change at `atMs` for the person `userId` resolves to.
+   * Per purpose, the latest change by timestamp wins, whatever order changes
+   * arrive in. Decide sees the result on its next read. A forgotten id
+   * (`tombstone` set) is left alone and its record comes back all zero.
+   */
+  updateConsent(
+    userId: string,
+    tombstone: string,
+    change: { granted: number; denied: number; globalOptOut: boolean },
+    atMs: number,
+  ): Promise<ConsentRecord>;
+  /** The person an id resolves to (itself when not linked), without reading state. */
+  resolve(userId: string): Promise<string>;
+  /**
+   * Persons linked to identifier keys ("<kind>:<hex hmac>", see
+   * `identifierKey`); absent when not linked.
+   */
+  lookupIdentifiers(hashes: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Merges person `from` into person `into` in one atomic step: writes the
+   * merged state and profile (built by the caller from both states), unions
+   * caps, redemptions and applied event ids, keeps the stricter consent, makes
+   * `from` and every id that resolved to it resolve to `into`, and deletes the
+   * rest of `from`'s keys. Fails with "conflict" when either version changed.
+   */
+  merge(merge: {
+    readonly into: string;
+    readonly from: string;
+    readonly intoVersion: number;
+    readonly fromVersion: number;
+    readonly state: string;
+    readonly profile: Buffer;
+  }): Promise<"ok" | "conflict">;
+  /** Links identifier keys to a person (replacing earlier links of those keys). */
+  linkIdentifiers(personId: string, hashes: readonly string[]): Promise<void>;
+  /** Every id that resolves to the person, the person first. */
+  linkedIds(personId: string): Promise<string[]>;
+  /**
+   * Deletes every key of the person and of the ids and identifiers linked to
+   * them, and leaves tombstones (keyed hashes of the ids, `tombstones`) that
+   * make `load` report them forgotten. Returns how many keys were deleted.
+   */
+  forget(personId: string, tombstones: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
