@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import {
   Server,
   ServerCredentials,
@@ -8,19 +10,33 @@ import type { Redis } from "ioredis";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { type CatalogManager, createCatalogManager } from "./catalog/catalog-manager.js";
+import { residentItemLookup } from "./catalog/item-lookup.js";
 import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
 import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { createResidentCatalog } from "./catalog/resident-catalog.js";
 import { resolveServerOptions, type ServerOptions } from "./config/server-options.js";
-import type { CatalogStore, ProfileStore } from "./domain/stores.js";
+import type { CatalogStore, PersonStateStore, ProfileStore } from "./domain/stores.js";
+import { createEventIntake, type EventIntake } from "./events/event-intake.js";
+import type { EventLog } from "./events/event-log.js";
+import { createMemoryEventLog } from "./events/memory-event-log.js";
+import { createProfileConsumer, type ProfileConsumer } from "./events/profile-consumer.js";
+import { createRedisEventLog } from "./events/redis-event-log.js";
 import { CatalogService } from "./gen/relevance/v1/catalog_pb.js";
 import { DecisionService } from "./gen/relevance/v1/decision_pb.js";
+import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
+import { eventServiceHandlers } from "./grpc/event-service.js";
+import { personServiceHandlers } from "./grpc/person-service.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
+import { createIdentifierHasher } from "./identity/identifier-hasher.js";
+import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
-import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
+import { DEFAULT_FEATURE_CONFIG } from "./profile/features/feature-config.js";
+import { createMemoryPersonStore } from "./profile/memory-person-store.js";
+import { createMemoryProfileStore, type MemoryProfileStore } from "./profile/memory-profile-store.js";
+import { createRedisPersonStore } from "./profile/redis-person-store.js";
 import { createRedisProfileStore } from "./profile/redis-profile-store.js";
 import { createRedisClient } from "./redis/create-redis-client.js";
 import { createScorer, type Scorer } from "./scoring/scorer.js";
@@ -53,6 +69,13 @@ export interface RelevanceServer {
   readonly profiles: ProfileStore;
   readonly pipeline: DecisionPipeline;
   readonly scorer: Scorer;
+  /** The writable side of people (events, consent, identity, erasure). */
+  readonly people: PersonStateStore;
+  readonly eventLog: EventLog;
+  readonly intake: EventIntake;
+  readonly identity: IdentityResolver;
+  /** The profile consumer of this instance, or null when `options.consumer` is off. */
+  readonly consumer: ProfileConsumer | null;
   /** "redis" or "memory": where profiles and the catalog are kept. */
   readonly storeKind: "redis" | "memory";
   readonly kernelVersion: string;
@@ -88,6 +111,39 @@ export async function createServer(
     redis !== null
       ? createRedisCatalogStore({ redis, keyPrefix: options.redisKeyPrefix })
       : createMemoryCatalogStore();
+
+  // People: the writable side shares Decide's store (same Redis keys, or the same in-process map).
+  const people =
+    redis !== null
+      ? createRedisPersonStore({
+          redis,
+          keyPrefix: options.redisKeyPrefix,
+          personTtlMs: options.personTtlMs,
+        })
+      : createMemoryPersonStore({
+          // A wrapped in-process store (tests) exposes the maps it reads as `people`.
+          profiles: profiles as MemoryProfileStore,
+          personTtlMs: options.personTtlMs,
+        });
+  let blockingRedis: Redis | null = null;
+  let eventLog: EventLog;
+  if (redis !== null) {
+    // The consumer's blocking reads need a connection of their own.
+    blockingRedis = await createRedisClient(options.redisUrl, { connectionName: "relevance-events" });
+    eventLog = await createRedisEventLog({ redis, blockingRedis, keyPrefix: options.redisKeyPrefix });
+  } else {
+    eventLog = createMemoryEventLog();
+  }
+  const hasher = createIdentifierHasher(options.identityKey !== "" ? options.identityKey : randomBytes(32));
+  const featureConfig = DEFAULT_FEATURE_CONFIG;
+  const identity = createIdentityResolver({
+    people,
+    log: eventLog,
+    hasher,
+    features: options.features,
+    featureConfig,
+  });
+  const intake = createEventIntake({ log: eventLog, people, hasher, maxBacklog: options.maxEventBacklog });
 
   const memory = createKernelMemory();
   const arena = createArena(memory);
@@ -125,7 +181,24 @@ export async function createServer(
     policyVersion: "none",
     profileTimeoutMs: options.profileTimeoutMs,
     reserveMs: options.reserveMs,
+    minProfileEvents: options.minProfileEvents,
   });
+
+  const consumer = options.consumer
+    ? createProfileConsumer({
+        log: eventLog,
+        people,
+        hasher,
+        identity,
+        items: residentItemLookup(resident),
+        features: options.features,
+        featureConfig,
+        logger: log,
+        name: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+        batchSize: options.consumerBatchSize,
+        claimIdleMs: options.consumerClaimIdleMs,
+      })
+    : null;
 
   const onInternalError = (cause: unknown) => log.error("internal error", { err: cause });
   const grpc = new Server({
@@ -158,6 +231,29 @@ export async function createServer(
       onInternalError,
     }),
   );
+  grpc.addService(
+    grpcServiceDefinition(EventService),
+    eventServiceHandlers({
+      intake,
+      hasher,
+      limits: options,
+      maxTrackEvents: options.maxTrackEvents,
+      maxTrackStreamEvents: options.maxTrackStreamEvents,
+      onInternalError,
+    }),
+  );
+  grpc.addService(
+    grpcServiceDefinition(PersonService),
+    personServiceHandlers({
+      identity,
+      people,
+      hasher,
+      features: options.features,
+      featureConfig,
+      limits: options,
+      onInternalError,
+    }),
+  );
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -165,8 +261,15 @@ export async function createServer(
     ),
   );
 
+  consumer?.start();
+
   let closed: Promise<void> | null = null;
   return {
+    people,
+    eventLog,
+    intake,
+    identity,
+    consumer,
     port,
     address: `${options.host}:${port}`,
     options,
@@ -190,11 +293,15 @@ export async function createServer(
             resolve();
           });
         });
+        await consumer?.stop();
+        await eventLog.close();
+        await people.close();
         await scorer.close();
         // Stores the caller passed in are the caller's to close.
         if (parts.profileStore === undefined) await profiles.close();
         if (parts.catalogStore === undefined) await catalogStore.close();
         if (redis !== null) await redis.quit().catch(() => redis?.disconnect());
+        if (blockingRedis !== null) blockingRedis.disconnect();
       })();
       return closed;
     },

@@ -5,7 +5,10 @@
  *   node dist/server/src/main.js [--demo]
  *
  * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_THREADS,
- * LOG_LEVEL, DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
+ * RELEVANCE_IDENTITY_KEY (HMAC key for identifiers; required with Redis),
+ * RELEVANCE_CONSUMER (0: do not apply events in this instance),
+ * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left), LOG_LEVEL,
+ * DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
  * made over gRPC and printed.
  */
@@ -39,6 +42,12 @@ async function main(): Promise<void> {
     port: envInt("PORT", DEFAULT_SERVER_OPTIONS.port),
     redisUrl,
     threads: envInt("RELEVANCE_THREADS", DEFAULT_SERVER_OPTIONS.threads),
+    identityKey: process.env.RELEVANCE_IDENTITY_KEY ?? "",
+    consumer: process.env.RELEVANCE_CONSUMER !== "0",
+    consumerClaimIdleMs: envInt(
+      "RELEVANCE_CONSUMER_CLAIM_IDLE_MS",
+      DEFAULT_SERVER_OPTIONS.consumerClaimIdleMs,
+    ),
   };
   const features = DEFAULT_SERVER_OPTIONS.features;
 

@@ -39,7 +39,13 @@ async function main(): Promise<void> {
     say(`seeding ${SKUS} skus into a private redis…`);
     await seedRedis(redisServer.url, { items: SKUS, profiles: 1000, features: FEATURES });
     const threads = availableParallelism();
-    const common = { port: 0, redisUrl: redisServer.url, features: FEATURES, profileTimeoutMs: 50 };
+    const common = {
+      port: 0,
+      redisUrl: redisServer.url,
+      features: FEATURES,
+      profileTimeoutMs: 50,
+      identityKey: "bench-identity-key-0123456789abcdef",
+    };
     const single = await createServer({ ...common, threads: 0 }, { log: silentLogger });
     servers.push(single);
     const pool = await createServer({ ...common, threads, inlineMaxCatalogItems: 0 }, { log: silentLogger });

@@ -79,7 +79,13 @@ async function main(): Promise<void> {
       },
     };
     const server = await createServer(
-      { port: 0, redisUrl: redisServer.url, features: FEATURES, profileTimeoutMs: 50 },
+      {
+        port: 0,
+        redisUrl: redisServer.url,
+        features: FEATURES,
+        profileTimeoutMs: 50,
+        identityKey: "bench-identity-key-0123456789abcdef",
+      },
       {
         log: silentLogger,
         extraServices: [

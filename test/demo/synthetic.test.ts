@@ -169,6 +169,15 @@ describe("generateProfiles()", () => {
     expect(share(people, (p) => p.churnRisk < 0.3)).toBeGreaterThan(0.5);
   });
 
+  it("should give everyone 5..400 behaviour events, most of them few", () => {
+    expect(people.every((p) => Number.isInteger(p.events) && p.events >= 5 && p.events <= 400)).toBe(true);
+    const sorted = people.map((p) => p.events).sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    expect(median).toBeGreaterThan(15);
+    expect(median).toBeLessThan(60);
+    expect(share(people, (p) => p.events >= 200)).toBeGreaterThan(0.03);
+  });
+
   it("should centre affinity, vector and price anchor on the favourite category", () => {
     const slotOf = new Map(SYNTHETIC_TOP_CATEGORIES.map((c) => [categorySlot(c), c]));
     let closer = 0;

@@ -19,6 +19,7 @@ function profile(consent: number): Profile {
     discountSensitivity: 0.5,
     churnRisk: 0,
     loyaltyTier: 0,
+    events: 10,
     consent,
     updatedAtMs: 0,
   };

@@ -29,6 +29,7 @@ import {
   slowProfileStore,
   startTestServer,
   storeTarget,
+  TEST_IDENTITY_KEY,
   type TestServer,
   upsert,
   within,
@@ -1057,7 +1058,7 @@ describe("Decide on a private Redis that stalls and dies", () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     t = await startTestServer(
-      { options: { redisUrl: redis.url, redisKeyPrefix: "private:" } },
+      { options: { redisUrl: redis.url, redisKeyPrefix: "private:", identityKey: TEST_IDENTITY_KEY } },
       { profileTimeoutMs: 100 },
     );
     await upsert(t, CATALOG);

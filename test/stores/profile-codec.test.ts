@@ -22,6 +22,7 @@ function profileArb(features: number): fc.Arbitrary<Profile> {
     discountSensitivity: fc.float({ ...finiteF32, min: 0, max: 1 }),
     churnRisk: fc.float({ ...finiteF32, min: 0, max: 1 }),
     loyaltyTier: fc.constantFrom<LoyaltyTier>(0, 1, 2, 3),
+    events: fc.integer({ min: 0, max: 0xffff_ffff }),
     consent: fc.integer({ min: 0, max: 63 }),
     updatedAtMs: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
   });
@@ -36,6 +37,7 @@ function sample(features = 8, overrides: Partial<Profile> = {}): Profile {
     discountSensitivity: 0.5,
     churnRisk: 0.125,
     loyaltyTier: 2,
+    events: 42,
     consent: 0b10_1011,
     updatedAtMs: 1_735_689_600_123,
     ...overrides,
@@ -82,6 +84,10 @@ describe("encodeProfile() / decodeProfile()", () => {
     expect(back).toEqual(sample(8));
   });
 
+  it.each([0, 1, 3, 0xffff_ffff])("should keep an events count of %d exactly", (events) => {
+    expect(decodeProfile("user-1", encodeProfile(sample(8, { events })), 8).events).toBe(events);
+  });
+
   it("should take the user id from the caller, not from the value", () => {
     expect(decodeProfile("someone-else", encodeProfile(sample(8)), 8).userId).toBe("someone-else");
   });
@@ -98,12 +104,17 @@ describe("decodeProfile() on corrupt values", () => {
     [
       "an empty value",
       new Uint8Array(0),
-      'profile "user-1": truncated value of 0 bytes, shorter than the 28-byte header',
+      'profile "user-1": truncated value of 0 bytes, shorter than the 32-byte header',
     ],
     [
       "a wrong version",
       Uint8Array.from([0x02, ...good.subarray(1)]),
-      'profile "user-1": unsupported codec version 0x02, expected 0xa1',
+      'profile "user-1": unsupported codec version 0x02, expected 0xa2',
+    ],
+    [
+      "a 0xa1 value (the layout before the events count)",
+      Uint8Array.from([0xa1, ...good.subarray(1, 28), ...good.subarray(32)]),
+      'profile "user-1": codec version 0xa1 predates the events count, expected 0xa2; write the profile again (seed or event consumer)',
     ],
     [
       "a truncated value",
@@ -170,6 +181,14 @@ describe("encodeProfile() on invalid profiles", () => {
     ["a loyalty tier out of range", { loyaltyTier: 4 as LoyaltyTier }, "loyaltyTier must be 0..3, got 4"],
     ["unknown consent bits", { consent: 64 }, "consent must be a combination of Consent bits, got 64"],
     ["a NaN price anchor", { priceAnchor: Number.NaN }, "priceAnchor must be finite, got NaN"],
+    ["a negative events count", { events: -1 }, "events must be an integer in 0..4294967295, got -1"],
+    ["a fractional events count", { events: 2.5 }, "events must be an integer in 0..4294967295, got 2.5"],
+    [
+      "an events count beyond u32",
+      { events: 2 ** 32 },
+      "events must be an integer in 0..4294967295, got 4294967296",
+    ],
+    ["a NaN events count", { events: Number.NaN }, "events must be an integer in 0..4294967295, got NaN"],
     [
       "an infinite vector value",
       { vector: Float32Array.of(0, Number.POSITIVE_INFINITY) },

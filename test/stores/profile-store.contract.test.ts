@@ -1,20 +1,28 @@
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
 import { generateProfiles } from "../../server/src/demo/synthetic.js";
+import { Consent } from "../../server/src/domain/consent.js";
 import type { PersonRead, Profile } from "../../server/src/domain/profile.js";
-import type { ProfileStore } from "../../server/src/domain/stores.js";
+import type { PersonStateStore, ProfileStore } from "../../server/src/domain/stores.js";
+import { createMemoryPersonStore } from "../../server/src/profile/memory-person-store.js";
 import { createMemoryProfileStore } from "../../server/src/profile/memory-profile-store.js";
-import { encodeProfile } from "../../server/src/profile/profile-codec.js";
+import { decodeProfile, encodedProfileBytes, encodeProfile } from "../../server/src/profile/profile-codec.js";
 import type { ProfileStoreOptions } from "../../server/src/profile/profile-store-options.js";
+import { createRedisPersonStore } from "../../server/src/profile/redis-person-store.js";
 import { createRedisProfileStore, personKeys } from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { connectTestRedis } from "../support/redis.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redis-process.js";
 
 const FEATURES = 16;
+/** Bytes of the codec's fixed header (the codec version decides it). */
+const HEADER_BYTES = encodedProfileBytes(0) - 4 * CATEGORY_SLOTS;
 
 interface Harness {
   readonly store: ProfileStore;
+  /** The writable side of people, on the same data: consent records and merges. */
+  readonly people: PersonStateStore;
   /** Writes a raw value where the person's packed profile lives, bypassing the codec. */
   putRaw(userId: string, value: Uint8Array): Promise<void>;
   cleanup(): Promise<void>;
@@ -29,6 +37,7 @@ const harnesses: [string, (extra?: Extra) => Promise<Harness>][] = [
       const store = createMemoryProfileStore({ features: FEATURES, ...extra });
       return {
         store,
+        people: createMemoryPersonStore({ profiles: store }),
         putRaw: async (userId, value) => store.putRawProfile(userId, value),
         cleanup: () => store.close(),
       };
@@ -46,6 +55,7 @@ const harnesses: [string, (extra?: Extra) => Promise<Harness>][] = [
       });
       return {
         store,
+        people: createRedisPersonStore({ redis: t.redis, keyPrefix: t.keyPrefix }),
         putRaw: async (userId, value) => {
           await t.redis.set(personKeys(t.keyPrefix, userId).profile, Buffer.from(value));
         },
@@ -143,12 +153,12 @@ describe.each(harnesses)("%s ProfileStore contract", (kind, create) => {
 
   it("should report a corrupt profile as invalid, with its caps and redemptions", async () => {
     const userId = "corrupt-1";
-    await h.putRaw(userId, Uint8Array.of(0xa1, 0, 0));
+    await h.putRaw(userId, encodeProfile(person(userId)).subarray(0, 3));
     await h.store.capItem(userId, "SKU-1", Date.now() + 60_000);
     await h.store.markRedeemed(userId, "SKU-2");
     expect(await h.store.readPerson(userId, 1000)).toEqual({
       kind: "invalid",
-      detail: 'profile "corrupt-1": truncated value of 3 bytes, shorter than the 28-byte header',
+      detail: `profile "corrupt-1": truncated value of 3 bytes, shorter than the ${HEADER_BYTES}-byte header`,
       capped: ["SKU-1"],
       redeemed: ["SKU-2"],
     });
@@ -276,6 +286,61 @@ describe.each(harnesses)("%s ProfileStore contract", (kind, create) => {
     expect(await h.store.readPerson("", 1000)).toMatchObject({ kind: "found", profile: stored(p) });
   });
 
+  it("should take the consent in force from the consent record, over the profile's bits", async () => {
+    const p = { ...person("consent-record"), consent: Consent.EMAIL | Consent.SMS };
+    await h.store.putProfiles([p]);
+    await h.people.updateConsent(
+      p.userId,
+      "tombstone",
+      { granted: Consent.PUSH, denied: Consent.SMS, globalOptOut: false },
+      1,
+    );
+    expect(await h.store.readPerson(p.userId, 1000)).toEqual({
+      kind: "found",
+      profile: { ...stored(p), consent: Consent.EMAIL | Consent.PUSH },
+      capped: [],
+      redeemed: [],
+    });
+  });
+
+  it("should read a merged id as the person it resolves to, with the id's own caps", async () => {
+    const [into, from] = ["merged-into", "merged-from"];
+    const packed = encodeProfile(person(into));
+    await h.store.capItem(from, "SKU-FROM", Date.now() + 60_000);
+    expect(
+      await h.people.merge({ into, from, intoVersion: 0, fromVersion: 0, state: "s", profile: packed }),
+    ).toBe("ok");
+    await h.store.capItem(into, "SKU-INTO", Date.now() + 60_000);
+    await h.store.capItem(from, "SKU-LATE", Date.now() + 60_000); // written for the old id after the merge
+    await h.store.markRedeemed(into, "R-1");
+    expect(sorted(await h.store.readPerson(from, 1000))).toEqual({
+      kind: "found",
+      profile: decodeProfile(from, packed, FEATURES),
+      capped: ["SKU-FROM", "SKU-INTO", "SKU-LATE"],
+      redeemed: ["R-1"],
+    });
+  });
+
+  it("should read a merged id whose person has no profile as missing", async () => {
+    await h.store.markRedeemed("alias-only-into", "R-1");
+    await h.people.updateConsent("alias-only-from", "t", { granted: 0, denied: 0, globalOptOut: false }, 1);
+    // Merge writes a profile; remove it the way a corrupt or foreign value could vanish.
+    await h.people.merge({
+      into: "alias-only-into",
+      from: "alias-only-from",
+      intoVersion: 0,
+      fromVersion: 0,
+      state: "s",
+      profile: encodeProfile(person("alias-only-into")),
+    });
+    await h.people.forget("alias-only-into", []);
+    expect(await h.store.readPerson("alias-only-from", 1000)).toEqual({
+      kind: "missing",
+      capped: [],
+      redeemed: [],
+    });
+  });
+
   it("should resolve timeout at once when no time is left", async () => {
     expect(await h.store.readPerson("anyone", 0)).toEqual({ kind: "timeout" });
   });
@@ -365,6 +430,11 @@ describe("redis ProfileStore keys", () => {
       profile: `${t.keyPrefix}{u:k1}:p`,
       caps: `${t.keyPrefix}{u:k1}:caps`,
       redeemed: `${t.keyPrefix}{u:k1}:redeemed`,
+      state: `${t.keyPrefix}{u:k1}:f`,
+      seen: `${t.keyPrefix}{u:k1}:seen`,
+      consent: `${t.keyPrefix}{u:k1}:consent`,
+      alias: `${t.keyPrefix}{u:k1}:alias`,
+      links: `${t.keyPrefix}{u:k1}:links`,
     });
     expect(await t.redis.type(`${t.keyPrefix}{u:k1}:caps`)).toBe("zset");
     expect(await t.redis.type(`${t.keyPrefix}{u:k1}:redeemed`)).toBe("set");
@@ -378,6 +448,39 @@ describe("redis ProfileStore keys", () => {
     const ttl = await t.redis.pttl(personKeys(t.keyPrefix, "k2").caps);
     expect(ttl).toBeGreaterThan(30_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it("should read a person in one round trip, and a merged id in two", async () => {
+    const store = createRedisProfileStore({ redis: t.redis, features: FEATURES, keyPrefix: t.keyPrefix });
+    const people = createRedisPersonStore({ redis: t.redis, keyPrefix: t.keyPrefix });
+    // No consent bits in the profiles: purposes unknown on both sides fall back to the merged profile's.
+    await store.putProfiles([{ ...person("rt-1"), consent: 0 }]);
+    for (const id of ["rt-1", "rt-2"]) {
+      await people.updateConsent(id, "t", { granted: Consent.EMAIL, denied: 0, globalOptOut: false }, 1);
+    }
+    await people.merge({
+      into: "rt-1",
+      from: "rt-2",
+      intoVersion: 0,
+      fromVersion: 0,
+      state: "s",
+      profile: encodeProfile({ ...person("rt-1"), consent: 0 }),
+    });
+    const send = vi.spyOn(t.redis, "sendCommand");
+    try {
+      for (const [id, kind, calls] of [
+        ["rt-1", "found", 1],
+        ["nobody", "missing", 1],
+        ["rt-2", "found", 2],
+      ] as const) {
+        send.mockClear();
+        const read = await store.readPerson(id, 1000);
+        expect({ id, kind: read.kind, calls: send.mock.calls.length }).toEqual({ id, kind, calls });
+      }
+      expect(await store.readPerson("rt-2", 1000)).toMatchObject({ profile: { consent: Consent.EMAIL } });
+    } finally {
+      send.mockRestore();
+    }
   });
 
   it("should reject a key prefix with braces", () => {

@@ -53,6 +53,42 @@ export interface ServerOptions {
   marginFloor: number;
   /** Concurrent streams per HTTP/2 connection. @default 1000 */
   maxConcurrentStreams: number;
+  /**
+   * Secret key of the HMAC that hashes identifiers (e-mail, phone, loyalty id)
+   * and names tombstones; the same on every instance. Required with Redis; the
+   * in-process store makes up a random one (its state dies with it anyway).
+   * @default ""
+   */
+  identityKey: string;
+  /** Run the profile consumer (applies logged events) in this instance. @default true */
+  consumer: boolean;
+  /** Events per Track call or TrackStream message. @default 1000 */
+  maxTrackEvents: number;
+  /** Events per TrackStream stream. @default 1000000 */
+  maxTrackStreamEvents: number;
+  /** Longest event id, order id, store id, variant or promo code. @default 128 */
+  maxEventIdLength: number;
+  /** Longest search query or category path in an event. @default 1024 */
+  maxEventTextLength: number;
+  /** Lines per purchase event. @default 500 */
+  maxOrderLines: number;
+  /** How far in the future an event's timestamp may be (clock skew), in ms. @default 300000 */
+  maxEventFutureMs: number;
+  /** How old an event may be, in ms. @default 34560000000 (400 days) */
+  maxEventAgeMs: number;
+  /** Accepted events waiting to be applied beyond which Track answers RESOURCE_EXHAUSTED. @default 1000000 */
+  maxEventBacklog: number;
+  /** Log entries the consumer reads at once. @default 512 */
+  consumerBatchSize: number;
+  /** A log entry pending this long is taken over from its consumer (which died), in ms. @default 10000 */
+  consumerClaimIdleMs: number;
+  /** How long every per-person key lives after its last write, in ms. @default 34560000000 (400 days) */
+  personTtlMs: number;
+  /**
+   * Behaviour events a profile needs before Decide personalises with it; below,
+   * the ranking is non-personalised and flagged PROFILE_SPARSE. @default 3
+   */
+  minProfileEvents: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -81,6 +117,20 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   reserveMs: 1,
   marginFloor: 0.05,
   maxConcurrentStreams: 1000,
+  identityKey: "",
+  consumer: true,
+  maxTrackEvents: 1000,
+  maxTrackStreamEvents: 1_000_000,
+  maxEventIdLength: 128,
+  maxEventTextLength: 1024,
+  maxOrderLines: 500,
+  maxEventFutureMs: 300_000,
+  maxEventAgeMs: 400 * 24 * 3600 * 1000,
+  maxEventBacklog: 1_000_000,
+  consumerBatchSize: 512,
+  consumerClaimIdleMs: 10_000,
+  personTtlMs: 400 * 24 * 3600 * 1000,
+  minProfileEvents: 3,
 });
 
 function positiveInt(
@@ -121,6 +171,28 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "maxStores", 0, 65_534);
   positiveInt(o, "catalogCapacity", 1);
   positiveInt(o, "maxConcurrentStreams", 1);
+  positiveInt(o, "maxTrackEvents", 1, 100_000);
+  positiveInt(o, "maxTrackStreamEvents", 1);
+  positiveInt(o, "maxEventIdLength", 1, 4096);
+  positiveInt(o, "maxEventTextLength", 1, 65_536);
+  positiveInt(o, "maxOrderLines", 1, 100_000);
+  positiveInt(o, "maxEventFutureMs", 0);
+  positiveInt(o, "maxEventAgeMs", 1);
+  positiveInt(o, "maxEventBacklog", 1);
+  positiveInt(o, "consumerBatchSize", 1, 100_000);
+  positiveInt(o, "consumerClaimIdleMs", 1);
+  positiveInt(o, "personTtlMs", 1000);
+  positiveInt(o, "minProfileEvents", 0);
+  if (o.identityKey !== "" && Buffer.byteLength(o.identityKey) < 16) {
+    throw new Error(
+      "options.identityKey must be at least 16 bytes (or empty for a random one without Redis)",
+    );
+  }
+  if (o.identityKey === "" && o.redisUrl !== "") {
+    throw new Error(
+      "options.identityKey is required with Redis (env RELEVANCE_IDENTITY_KEY): every instance must hash identifiers alike",
+    );
+  }
   if (!(o.profileTimeoutMs > 0))
     throw new Error(`options.profileTimeoutMs must be > 0, got ${o.profileTimeoutMs}`);
   if (!(o.reserveMs >= 0)) throw new Error(`options.reserveMs must be >= 0, got ${o.reserveMs}`);

@@ -319,7 +319,8 @@ export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[]
  * anchors (near those categories' price levels); discount sensitivity spread
  * over [0, 1]; mostly low churn risk; loyalty tiers 55/25/14/6 %; consent of
  * roughly 85 % personalisation, 60 % email, 35 % SMS, 40 % push, 20 % in-store
- * and 50 % ads, with ~5 % granting nothing at all.
+ * and 50 % ads, with ~5 % granting nothing at all; 5–400 behaviour events
+ * each, skewed towards few (median ~30).
  */
 export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
   const { count, features, seed } = options;
@@ -330,6 +331,9 @@ export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
   const world = getWorld(features);
   const rand = createRng(seed ^ 0x9e37_79b9);
   const gauss = createGauss(rand);
+  // A stream of its own for the event counts, added after the rest: drawing
+  // them from `rand` would shift every later person's values for a given seed.
+  const eventsRand = createRng(seed ^ 0x85eb_ca6b);
   // Shares among the 95 % who consent to something, so the totals match the targets.
   const consentRates: readonly [number, number][] = [
     [Consent.PERSONALIZATION, 0.85 / 0.95],
@@ -387,6 +391,8 @@ export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
       discountSensitivity: round3(discountSensitivity),
       churnRisk: round3(rand() ** 2.5),
       loyaltyTier,
+      // Log-uniform over 5..400, bent towards the low end: most people did little.
+      events: Math.round(5 * 80 ** (eventsRand() ** 1.3)),
       consent,
       updatedAtMs: WORLD_NOW_MS - Math.floor(rand() * 90 * DAY_MS),
     };

@@ -58,6 +58,8 @@ export const Degradation = {
   PROFILE_UNAVAILABLE: 3,
   PROFILE_INVALID: 4,
   POOL_SATURATED: 5,
+  /** Too few behaviour events behind the profile to personalise with (option minProfileEvents). */
+  PROFILE_SPARSE: 6,
 } as const;
 export type Degradation = (typeof Degradation)[keyof typeof Degradation];
 

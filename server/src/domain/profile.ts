@@ -19,6 +19,13 @@ export interface Profile {
   /** Likelihood the person is lapsing, in [0, 1]. */
   readonly churnRisk: number;
   readonly loyaltyTier: LoyaltyTier;
+  /**
+   * How many behaviour events (views, carts, purchases, session signals…) the
+   * personal terms (vector, categoryAffinity, priceAnchor, discountSensitivity)
+   * rest on, a non-negative integer below 2^32. Decide falls back to a
+   * non-personalised ranking when it is below its configured minimum.
+   */
+  readonly events: number;
   /** Bits of `Consent` the person has granted. */
   readonly consent: number;
   /** When the profile last changed, in ms since the epoch. */

@@ -121,6 +121,11 @@ export interface PersonStateStore {
     change: { granted: number; denied: number; globalOptOut: boolean },
     atMs: number,
   ): Promise<ConsentRecord>;
+  /**
+   * The consent in force for a person: their consent records, or the consent
+   * of a bulk-loaded profile when they have none; null when neither exists.
+   */
+  readConsent(personId: string): Promise<ConsentRecord | null>;
   /** The person an id resolves to (itself when not linked), without reading state. */
   resolve(userId: string): Promise<string>;
   /**

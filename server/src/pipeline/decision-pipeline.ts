@@ -32,6 +32,8 @@ export interface DecisionPipelineOptions {
   readonly profileTimeoutMs: number;
   /** Time kept back from the deadline for scoring and the response. */
   readonly reserveMs: number;
+  /** Behaviour events a profile needs to be personalised with (see `resolvePerson`). @default 0 */
+  readonly minProfileEvents?: number;
   readonly now?: () => number;
 }
 
@@ -102,7 +104,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       // Read now, not before the profile read: the catalog may change meanwhile.
       const catalogVersion = `c${catalog.version}`;
 
-      const person = resolvePerson(read, req.channel);
+      const person = resolvePerson(read, req.channel, options.minProfileEvents ?? 0);
       const result = await scorer.score({
         candidates: req.candidates,
         k: req.limit,

@@ -17,6 +17,7 @@ export interface PersonResolution {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const SPARSE: readonly Degradation[] = Object.freeze([Degradation.PROFILE_SPARSE]);
 
 const FAILURE_DEGRADATION = {
   missing: Degradation.PROFILE_MISSING,
@@ -33,15 +34,17 @@ const FAILURE_DEGRADATION = {
  * media) gets nothing, and no channel gets a personalised ranking. Owned
  * channels (web, app) still get the non-personalised ranking.
  */
-export function resolvePerson(read: PersonRead, channel: Channel): PersonResolution {
+export function resolvePerson(read: PersonRead, channel: Channel, minProfileEvents = 0): PersonResolution {
   const purpose = channelPurpose(channel);
   if (read.kind === "found") {
     const consent = read.profile.consent;
     const personalize = (consent & Consent.PERSONALIZATION) !== 0;
+    // Too little behaviour to mean anything: rank by the rules, say so.
+    const sparse = personalize && read.profile.events < minProfileEvents;
     return {
-      treatment: personalize ? Treatment.PERSONALIZED : Treatment.NON_PERSONALIZED,
-      degradations: [],
-      profile: personalize ? read.profile : null,
+      treatment: personalize && !sparse ? Treatment.PERSONALIZED : Treatment.NON_PERSONALIZED,
+      degradations: sparse ? SPARSE : [],
+      profile: personalize && !sparse ? read.profile : null,
       blockReason: purpose !== 0 && (consent & purpose) === 0 ? Reason.NO_CONSENT : 0,
       capped: read.capped,
       redeemed: read.redeemed,

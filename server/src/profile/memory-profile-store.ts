@@ -1,5 +1,5 @@
 import type { PersonRead } from "../domain/profile.js";
-import type { ProfileStore } from "../domain/stores.js";
+import type { ConsentRecord, ProfileStore } from "../domain/stores.js";
 import { assertProfileFeatures, decodeProfile, encodeProfile, ProfileDecodeError } from "./profile-codec.js";
 import {
   effectiveCapUntil,
@@ -18,14 +18,44 @@ export interface MemoryProfileStore extends ProfileStore {
    * a corrupt or foreign value could sit in Redis. For tests.
    */
   putRawProfile(userId: string, value: Uint8Array): void;
+  /**
+   * The maps this store reads, shared with `createMemoryPersonStore` so that
+   * `readPerson` sees its commits, consent and aliases, as Decide does in Redis.
+   */
+  readonly people: MemoryPeople;
 }
 
-const TIMEOUT: PersonRead = Object.freeze({ kind: "timeout" });
-
-interface Redeemed {
+/** A person's redeemed SKUs (the Redis `:redeemed` set) and when they expire. */
+export interface MemoryRedeemed {
   readonly skus: Set<string>;
   expiresAtMs: number;
 }
+
+/** The in-process `:consent` hash of a person. */
+export interface MemoryConsent {
+  /** Per purpose bit: the latest change, by timestamp. */
+  readonly records: Map<number, { readonly atMs: number; readonly granted: boolean }>;
+  /** When the global opt-out signal was last recorded; undefined when never. */
+  gpcAtMs: number | undefined;
+  /** Consent in force (field `eff`), recomputed after every change; its `granted` overrides the profile's. */
+  effective: ConsentRecord;
+}
+
+/** The per-person maps of the in-process stores, named after the Redis keys they stand for. */
+export interface MemoryPeople {
+  /** `:p`, packed profiles. */
+  readonly profiles: Map<string, Uint8Array>;
+  /** `:caps`, SKU → capped-until ms. */
+  readonly caps: Map<string, Map<string, number>>;
+  /** `:redeemed`. */
+  readonly redeemed: Map<string, MemoryRedeemed>;
+  /** `:consent`. */
+  readonly consent: Map<string, MemoryConsent>;
+  /** `:alias`: id → the person it resolves to since a merge. */
+  readonly aliases: Map<string, string>;
+}
+
+const TIMEOUT: PersonRead = Object.freeze({ kind: "timeout" });
 
 /**
  * Creates the embedded `ProfileStore`: Maps in this process, with the Redis
@@ -33,13 +63,21 @@ interface Redeemed {
  * retention), so the contract tests hold both to one behaviour. Values are
  * kept encoded, so reads exercise the decoder exactly as Redis reads do.
  * `readPerson` resolves on a microtask; it times out only when called with no
- * time left (`timeoutMs <= 0`), as the Redis store does.
+ * time left (`timeoutMs <= 0`), as the Redis store does. Like Redis, it
+ * applies the consent record over the profile's bits and reads a merged id as
+ * the person it resolves to; `createMemoryPersonStore` writes those through
+ * `people`.
  */
 export function createMemoryProfileStore(options: MemoryProfileStoreOptions): MemoryProfileStore {
   const { features, capRetentionMs, redeemedRetentionMs } = resolveProfileStoreOptions(options);
-  const profiles = new Map<string, Uint8Array>();
-  const caps = new Map<string, Map<string, number>>();
-  const redeemed = new Map<string, Redeemed>();
+  const people: MemoryPeople = {
+    profiles: new Map(),
+    caps: new Map(),
+    redeemed: new Map(),
+    consent: new Map(),
+    aliases: new Map(),
+  };
+  const { profiles, caps, redeemed } = people;
   let closed = false;
 
   const activeCaps = (userId: string, now: number): string[] => {
@@ -67,12 +105,25 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions): Me
   const read = (userId: string): PersonRead => {
     if (closed) return { kind: "unavailable", detail: "profile store is closed" };
     const now = Date.now();
-    const capped = activeCaps(userId, now);
-    const redeemedList = redeemedSkus(userId, now);
-    const raw = profiles.get(userId);
+    let capped = activeCaps(userId, now);
+    let redeemedList = redeemedSkus(userId, now);
+    let personId = userId;
+    let raw = profiles.get(userId);
+    const alias = raw === undefined ? people.aliases.get(userId) : undefined;
+    if (alias !== undefined) {
+      // Merged into another person: theirs, plus what was written for this id.
+      personId = alias;
+      raw = profiles.get(alias);
+      capped = [...new Set([...capped, ...activeCaps(alias, now)])];
+      redeemedList = [...new Set([...redeemedList, ...redeemedSkus(alias, now)])];
+    }
     if (raw === undefined) return { kind: "missing", capped, redeemed: redeemedList };
     try {
-      return { kind: "found", profile: decodeProfile(userId, raw, features), capped, redeemed: redeemedList };
+      const profile = decodeProfile(userId, raw, features);
+      const consent = people.consent.get(personId);
+      // The consent record is kept apart from the profile and wins over its bits.
+      if (consent !== undefined) (profile as { consent: number }).consent = consent.effective.granted;
+      return { kind: "found", profile, capped, redeemed: redeemedList };
     } catch (error) {
       if (error instanceof ProfileDecodeError) {
         return { kind: "invalid", detail: error.message, capped, redeemed: redeemedList };
@@ -135,11 +186,11 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions): Me
       profiles.set(userId, Uint8Array.from(value));
     },
 
+    people,
+
     async close() {
       closed = true;
-      profiles.clear();
-      caps.clear();
-      redeemed.clear();
+      for (const map of Object.values(people)) map.clear();
     },
   };
 }

@@ -7,7 +7,7 @@ import type { LoyaltyTier, Profile } from "../domain/profile.js";
  * version in the low one. A new layout gets a new version; decoders reject
  * versions they do not know instead of misreading them.
  */
-export const PROFILE_CODEC_VERSION = 0xa1;
+export const PROFILE_CODEC_VERSION = 0xa2;
 
 /**
  * Byte layout, little-endian, one value per person:
@@ -23,14 +23,20 @@ export const PROFILE_CODEC_VERSION = 0xa1;
  * | 16 | f32 | priceAnchor |
  * | 20 | f32 | discountSensitivity |
  * | 24 | f32 | churnRisk |
- * | 28 | f32[F] | vector |
- * | 28 + 4F | f32[CATEGORY_SLOTS] | categoryAffinity |
+ * | 28 | u32 | events |
+ * | 32 | f32[F] | vector |
+ * | 32 + 4F | f32[CATEGORY_SLOTS] | categoryAffinity |
  *
  * The user id is the key, not part of the value. Scalars are f32 like every
  * number the kernel reads, so a decoded scalar equals `Math.fround` of the
  * encoded one.
+ *
+ * Versions: 0xa1 had no `events` (a 28-byte header); 0xa2 added it.
  */
-const HEADER_BYTES = 28;
+const HEADER_BYTES = 32;
+
+/** The version before `events`, named in the error that rejects it. */
+const VERSION_WITHOUT_EVENTS = 0xa1;
 
 /** Size in bytes of an encoded profile with `features` features. */
 export function encodedProfileBytes(features: number): number {
@@ -71,6 +77,11 @@ export function encodeProfile(p: Profile): Buffer {
       throw new RangeError(`profile ${JSON.stringify(p.userId)}: ${key} must be finite, got ${p[key]}`);
     }
   }
+  if (!Number.isInteger(p.events) || p.events < 0 || p.events > 0xffff_ffff) {
+    throw new RangeError(
+      `profile ${JSON.stringify(p.userId)}: events must be an integer in 0..4294967295, got ${p.events}`,
+    );
+  }
   for (const key of ["vector", "categoryAffinity"] as const) {
     const at = p[key].findIndex((v) => !Number.isFinite(v));
     if (at >= 0) {
@@ -89,6 +100,7 @@ export function encodeProfile(p: Profile): Buffer {
   buf.writeFloatLE(p.priceAnchor, 16);
   buf.writeFloatLE(p.discountSensitivity, 20);
   buf.writeFloatLE(p.churnRisk, 24);
+  buf.writeUInt32LE(p.events, 28);
   writeF32s(buf, HEADER_BYTES, p.vector);
   writeF32s(buf, HEADER_BYTES + 4 * features, p.categoryAffinity);
   return buf;
@@ -108,6 +120,11 @@ export function decodeProfile(userId: string, buf: Uint8Array, features: number)
     );
   }
   const version = buf[0]!;
+  if (version === VERSION_WITHOUT_EVENTS) {
+    throw new ProfileDecodeError(
+      `profile ${who}: codec version 0x${hex(version)} predates the events count, expected 0x${hex(PROFILE_CODEC_VERSION)}; write the profile again (seed or event consumer)`,
+    );
+  }
   if (version !== PROFILE_CODEC_VERSION) {
     throw new ProfileDecodeError(
       `profile ${who}: unsupported codec version 0x${hex(version)}, expected 0x${hex(PROFILE_CODEC_VERSION)}`,
@@ -151,6 +168,7 @@ export function decodeProfile(userId: string, buf: Uint8Array, features: number)
     discountSensitivity: view.getFloat32(20, true),
     churnRisk: view.getFloat32(24, true),
     loyaltyTier: loyaltyTier as LoyaltyTier,
+    events: view.getUint32(28, true),
     consent,
     updatedAtMs: view.getFloat64(8, true),
   };

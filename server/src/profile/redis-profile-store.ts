@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { PersonRead } from "../domain/profile.js";
+import type { PersonRead, Profile } from "../domain/profile.js";
 import type { ProfileStore } from "../domain/stores.js";
 import { assertProfileFeatures, decodeProfile, encodeProfile, ProfileDecodeError } from "./profile-codec.js";
 import {
@@ -23,6 +23,22 @@ export interface RedisProfileStoreOptions extends ProfileStoreOptions {
 /** Default key prefix of the Redis stores. */
 export const DEFAULT_KEY_PREFIX = "rl:";
 
+/**
+ * The suffix of each per-person key after its `{u:<userId>}:` tag. `personKeys`
+ * and the Lua scripts of the person store both build key names from it. No
+ * suffix contains `}`, so two people can never share a key whatever their ids.
+ */
+export const PERSON_KEY_SUFFIXES = Object.freeze({
+  profile: "p",
+  caps: "caps",
+  redeemed: "redeemed",
+  state: "f",
+  seen: "seen",
+  consent: "consent",
+  alias: "alias",
+  links: "links",
+} as const);
+
 /** The Redis keys of one person; see `server/src/profile/README.md`. */
 export interface PersonKeys {
   /** String: the packed profile (`encodeProfile`). */
@@ -31,26 +47,54 @@ export interface PersonKeys {
   readonly caps: string;
   /** Set of SKUs whose offer the person redeemed. */
   readonly redeemed: string;
+  /** Hash: `s` = encoded feature state, `v` = its version (+1 on every commit or merge). */
+  readonly state: string;
+  /** Sorted set: member = applied event id, score = applied-at in ms since the epoch. */
+  readonly seen: string;
+  /** Hash: one `"<ts>:<1|0>"` field per purpose bit, `gpc`, and `eff` = `"<granted>,<denied>,<gpc>"`. */
+  readonly consent: string;
+  /** String: the person id this id resolves to since a merge. */
+  readonly alias: string;
+  /** Set: `u:<id>` for ids merged into the person, `i:<identifier key>` for identifiers linked to them. */
+  readonly links: string;
 }
 
 /**
  * Builds the keys of one person. They share the hash tag `{u:<userId>}`, so
  * they live in one Redis Cluster slot and one script can touch them all. Any
- * user id is safe, including ones with braces: the three suffixes end in
- * different characters, so two people can never share a key.
+ * user id is safe, including ones with braces: no suffix contains `}`, so two
+ * people can never share a key.
  */
 export function personKeys(keyPrefix: string, userId: string): PersonKeys {
   const base = `${keyPrefix}{u:${userId}}:`;
-  return { profile: `${base}p`, caps: `${base}caps`, redeemed: `${base}redeemed` };
+  const s = PERSON_KEY_SUFFIXES;
+  return {
+    profile: base + s.profile,
+    caps: base + s.caps,
+    redeemed: base + s.redeemed,
+    state: base + s.state,
+    seen: base + s.seen,
+    consent: base + s.consent,
+    alias: base + s.alias,
+    links: base + s.links,
+  };
 }
 
 // One round trip for everything Decide needs about a person. Caps whose
-// capped-until is in the past are not active (score > now is active).
+// capped-until is in the past are not active (score > now is active). The
+// granted bits of the consent record (field eff, "<granted>,<denied>,<gpc>")
+// override the profile's; the alias is only read when there is no profile,
+// and is then followed by a second call (merged ids only).
 const READ_PERSON_LUA = `
 local profile = redis.call('GET', KEYS[1])
 local capped = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
 local redeemed = redis.call('SMEMBERS', KEYS[3])
-return {profile, capped, redeemed}
+local granted = false
+local eff = redis.call('HGET', KEYS[4], 'eff')
+if eff then granted = tonumber(string.match(eff, '^(%d+),')) or false end
+local alias = false
+if not profile then alias = redis.call('GET', KEYS[5]) end
+return {profile, capped, redeemed, granted, alias}
 `;
 
 // Keeps the later of an existing and a new cap (two channels capping the same
@@ -75,13 +119,16 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
-type PersonReply = [Buffer | null, Buffer[], Buffer[]];
+/** Packed profile, active caps, redemptions, consent granted bits, alias (only when no profile). */
+type PersonReply = [Buffer | null, Buffer[], Buffer[], number | null, Buffer | null];
 
 interface PersonCommands {
   relevanceReadPersonBuffer(
     profileKey: string,
     capsKey: string,
     redeemedKey: string,
+    consentKey: string,
+    aliasKey: string,
     nowMs: number,
   ): Promise<PersonReply>;
   relevanceCapItem(capsKey: string, untilMs: number, sku: string, nowMs: number): Promise<number>;
@@ -94,10 +141,11 @@ const PUT_CHUNK = 1000;
 
 /**
  * Creates the production `ProfileStore` on Redis. `readPerson` is one Lua
- * script (EVALSHA) returning the packed profile, the active caps and the
- * redeemed SKUs of one person: one round trip per Decide. It never rejects;
- * it races its own timer against the reply so a stalled Redis costs at most
- * `timeoutMs`.
+ * script (EVALSHA) returning the packed profile, the active caps, the
+ * redeemed SKUs and the consent in force of one person: one round trip per
+ * Decide. An id merged into another person (no profile, an alias) costs a
+ * second call for that person. It never rejects; it races its own timer
+ * against the replies so a stalled Redis costs at most `timeoutMs`.
  */
 export function createRedisProfileStore(options: RedisProfileStoreOptions): ProfileStore {
   const { features, capRetentionMs, redeemedRetentionMs } = resolveProfileStoreOptions(options);
@@ -107,24 +155,48 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
     throw new TypeError("options.redis must be an ioredis client");
   }
 
-  redis.defineCommand("relevanceReadPerson", { numberOfKeys: 3, lua: READ_PERSON_LUA });
+  redis.defineCommand("relevanceReadPerson", { numberOfKeys: 5, lua: READ_PERSON_LUA });
   redis.defineCommand("relevanceCapItem", { numberOfKeys: 1, lua: CAP_ITEM_LUA });
   redis.defineCommand("relevanceMarkRedeemed", { numberOfKeys: 1, lua: MARK_REDEEMED_LUA });
   const commands = redis as unknown as PersonCommands;
   let closed = false;
 
-  const toRead = (userId: string, reply: PersonReply): PersonRead => {
-    const [raw, cappedRaw, redeemedRaw] = reply;
-    const capped = cappedRaw.length === 0 ? [] : cappedRaw.map(String);
-    const redeemed = redeemedRaw.length === 0 ? [] : redeemedRaw.map(String);
+  // `merged` is the reply for the person an alias led to; the id's own caps and
+  // redemptions (written before or despite the merge) still count.
+  const toRead = (userId: string, own: PersonReply, merged: PersonReply | undefined): PersonRead => {
+    const reply = merged ?? own;
+    const [raw, , , granted] = reply;
+    let capped = reply[1].length === 0 ? [] : reply[1].map(String);
+    let redeemed = reply[2].length === 0 ? [] : reply[2].map(String);
+    if (merged !== undefined) {
+      capped = union(own[1], capped);
+      redeemed = union(own[2], redeemed);
+    }
     if (raw === null) return { kind: "missing", capped, redeemed };
+    let profile: Profile;
     try {
-      return { kind: "found", profile: decodeProfile(userId, raw, features), capped, redeemed };
+      profile = decodeProfile(userId, raw, features);
     } catch (error) {
       if (error instanceof ProfileDecodeError)
         return { kind: "invalid", detail: error.message, capped, redeemed };
       throw error;
     }
+    // The consent record is kept apart from the profile and wins over its bits.
+    // decodeProfile returns a fresh object: overwrite in place, no copy on the hot path.
+    if (granted !== null) (profile as { consent: number }).consent = granted;
+    return { kind: "found", profile, capped, redeemed };
+  };
+
+  const send = (id: string): Promise<PersonReply> => {
+    const base = `${keyPrefix}{u:${id}}:`;
+    return commands.relevanceReadPersonBuffer(
+      base + PERSON_KEY_SUFFIXES.profile,
+      base + PERSON_KEY_SUFFIXES.caps,
+      base + PERSON_KEY_SUFFIXES.redeemed,
+      base + PERSON_KEY_SUFFIXES.consent,
+      base + PERSON_KEY_SUFFIXES.alias,
+      Date.now(),
+    );
   };
 
   return {
@@ -133,7 +205,6 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
     readPerson(userId, timeoutMs) {
       if (closed) return Promise.resolve(CLOSED);
       if (!(timeoutMs > 0)) return Promise.resolve(TIMEOUT);
-      const base = `${keyPrefix}{u:${userId}}:`;
       return new Promise<PersonRead>((resolve) => {
         let settled = false;
         const timer = setTimeout(() => {
@@ -146,28 +217,34 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
           clearTimeout(timer);
           resolve({ kind: "unavailable", detail: errorMessage(error) });
         };
-        let pending: Promise<PersonReply>;
-        try {
-          pending = commands.relevanceReadPersonBuffer(
-            `${base}p`,
-            `${base}caps`,
-            `${base}redeemed`,
-            Date.now(),
-          );
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        pending.then((reply) => {
+        const finish = (own: PersonReply, merged: PersonReply | undefined): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           try {
-            resolve(toRead(userId, reply));
+            resolve(toRead(userId, own, merged));
           } catch (error) {
             resolve({ kind: "unavailable", detail: `unexpected reply: ${errorMessage(error)}` });
           }
-        }, fail);
+        };
+        try {
+          send(userId).then((own) => {
+            if (settled) return;
+            const alias = own[4];
+            if (own[0] !== null || alias === null) {
+              finish(own, undefined);
+              return;
+            }
+            // Aliases are kept flat (a merge re-points every id), so one hop is enough.
+            try {
+              send(alias.toString()).then((merged) => finish(own, merged), fail);
+            } catch (error) {
+              fail(error);
+            }
+          }, fail);
+        } catch (error) {
+          fail(error);
+        }
       });
     },
 
@@ -228,6 +305,12 @@ function assertOpen(closed: boolean): void {
 function throwFirstError(results: [error: Error | null, result: unknown][] | null): void {
   if (results === null) throw new Error("redis pipeline was discarded");
   for (const [error] of results) if (error) throw error;
+}
+
+/** The SKUs of `first` then those of `second` not already listed. */
+function union(first: readonly Buffer[], second: string[]): string[] {
+  if (first.length === 0) return second;
+  return [...new Set([...first.map(String), ...second])];
 }
 
 function errorMessage(error: unknown): string {

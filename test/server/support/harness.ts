@@ -32,6 +32,9 @@ import { FEATURES, type ItemInit } from "./model.js";
 
 export type StoreKind = "memory" | "redis";
 
+/** The identifier-hashing key of test servers on Redis (option identityKey). */
+export const TEST_IDENTITY_KEY = "test-identity-key-0123456789abcdef";
+
 /** The store kinds every contract suite runs against. */
 export const STORE_KINDS: readonly StoreKind[] = ["memory", "redis"];
 
@@ -63,7 +66,7 @@ export async function storeTarget(kind: StoreKind): Promise<StoreTarget> {
   const t = await connectTestRedis();
   return {
     kind,
-    options: { redisUrl: inject("redisUrl"), redisKeyPrefix: t.keyPrefix },
+    options: { redisUrl: inject("redisUrl"), redisKeyPrefix: t.keyPrefix, identityKey: TEST_IDENTITY_KEY },
     redis: t,
     profileStore: () =>
       createRedisProfileStore({ redis: t.redis, features: FEATURES, keyPrefix: t.keyPrefix }),
@@ -217,6 +220,8 @@ export function slowProfileStore(
 ): ProfileStore & { readonly reads: number } {
   let reads = 0;
   return {
+    // The in-process store's shared maps, so a server's person store sees the same people.
+    ...("people" in inner ? { people: inner.people } : {}),
     kind: inner.kind,
     get reads() {
       return reads;

@@ -96,7 +96,13 @@ export function itemFromDomain(c: CatalogItem): ItemInit {
 export function profile(
   userId: string,
   consent: number = ALL_CONSENT,
-  options: { seed?: number; favourite?: string; priceAnchor?: number; discountSensitivity?: number } = {},
+  options: {
+    seed?: number;
+    favourite?: string;
+    priceAnchor?: number;
+    discountSensitivity?: number;
+    events?: number;
+  } = {},
 ): Profile {
   const r = createRng(options.seed ?? 7);
   const vector = Float32Array.from({ length: FEATURES }, () => r() * 2 - 1);
@@ -110,6 +116,7 @@ export function profile(
     discountSensitivity: options.discountSensitivity ?? 0.25,
     churnRisk: 0.1,
     loyaltyTier: 1,
+    events: options.events ?? 120,
     consent,
     updatedAtMs: 1_700_000_000_000,
   };

@@ -1,0 +1,264 @@
+import type { PersonEvent } from "../domain/event.js";
+import type { PersonStateStore } from "../domain/stores.js";
+import type { IdentifierHasher } from "../identity/identifier-hasher.js";
+import type { IdentityResolver } from "../identity/identity-resolver.js";
+import type { Logger } from "../log.js";
+import type { ItemLookup } from "../profile/features/apply-event.js";
+import { applyEvent } from "../profile/features/apply-event.js";
+import { deriveProfile } from "../profile/features/derive.js";
+import type { FeatureConfig } from "../profile/features/feature-config.js";
+import {
+  decodeFeatureState,
+  emptyFeatureState,
+  encodeFeatureState,
+  type FeatureState,
+  featureStateFromProfile,
+} from "../profile/features/feature-state.js";
+import { decodeProfile, encodeProfile } from "../profile/profile-codec.js";
+import type { EventLog, LogEntry } from "./event-log.js";
+import { decodeLoggedEvent, LoggedEventError } from "./logged-event.js";
+
+/** Options of `createProfileConsumer`. */
+export interface ProfileConsumerOptions {
+  readonly log: EventLog;
+  readonly people: PersonStateStore;
+  readonly hasher: IdentifierHasher;
+  readonly identity: IdentityResolver;
+  /** Item features and category of a SKU, from the resident catalog. */
+  readonly items: ItemLookup;
+  readonly features: number;
+  readonly featureConfig: FeatureConfig;
+  readonly logger: Logger;
+  /** Unique among the consumers of the group (host, pid, random). */
+  readonly name: string;
+  /** Entries read at once. @default 512 */
+  readonly batchSize?: number;
+  /** Longest wait for new entries, in ms; also bounds how long `stop` waits. @default 100 */
+  readonly blockMs?: number;
+  /** Entries pending this long are taken over from their (dead) consumer. @default 10000 */
+  readonly claimIdleMs?: number;
+  /** How often stale entries are looked for and the log trimmed, in ms. @default 1000 */
+  readonly maintenanceMs?: number;
+  /** Deliveries after which an entry is dead-lettered instead of retried. @default 5 */
+  readonly maxDeliveries?: number;
+  /** Attempts of one person's commit when others write the same person meanwhile. @default 8 */
+  readonly maxConflicts?: number;
+}
+
+/** What the consumer has done since it started. */
+export interface ConsumerStats {
+  /** Events whose effect was committed. */
+  applied: number;
+  /** Events skipped because their id was applied before (redeliveries, retried Track calls). */
+  duplicates: number;
+  /** Events for forgotten people, dropped. */
+  droppedForgotten: number;
+  /** Entries moved to the dead-letter log. */
+  deadLettered: number;
+  /** Commits retried because another writer changed the person meanwhile. */
+  conflicts: number;
+  /** Entries taken over from stale consumers. */
+  claimed: number;
+  batches: number;
+}
+
+/** Applies logged events to profiles, at least once and idempotently. */
+export interface ProfileConsumer {
+  readonly stats: ConsumerStats;
+  /** Starts the loop (idempotent). */
+  start(): void;
+  /** Finishes the batch in hand and stops; resolves when the loop has ended. */
+  stop(): Promise<void>;
+  /** Applies entries once (tests and the loop itself). */
+  applyEntries(entries: readonly LogEntry[]): Promise<void>;
+}
+
+/**
+ * The consumer of the event log. Each batch: decode entries (poison →
+ * dead-letter), group them by id, and for each person load the feature state
+ * and the event ids already applied, apply the new events in time order,
+ * derive the packed profile Decide reads, and commit both atomically against
+ * the version read (a conflicting writer means reload and redo). Entries are
+ * acknowledged only after their effect is committed, so a crash anywhere
+ * means redelivery, and redelivery means a duplicate that is skipped.
+ */
+export function createProfileConsumer(options: ProfileConsumerOptions): ProfileConsumer {
+  const { log, people, hasher, identity, items, features, featureConfig, logger, name } = options;
+  const batchSize = options.batchSize ?? 512;
+  const blockMs = options.blockMs ?? 100;
+  const claimIdleMs = options.claimIdleMs ?? 10_000;
+  const maintenanceMs = options.maintenanceMs ?? 1000;
+  const maxDeliveries = options.maxDeliveries ?? 5;
+  const maxConflicts = options.maxConflicts ?? 8;
+  const stats: ConsumerStats = {
+    applied: 0,
+    duplicates: 0,
+    droppedForgotten: 0,
+    deadLettered: 0,
+    conflicts: 0,
+    claimed: 0,
+    batches: 0,
+  };
+  let running: Promise<void> | null = null;
+  let stopping = false;
+
+  const startState = (state: string | null, profile: Buffer | null, personId: string): FeatureState => {
+    if (state !== null) return decodeFeatureState(state, features);
+    if (profile !== null) {
+      try {
+        return featureStateFromProfile(decodeProfile(personId, profile, features));
+      } catch {
+        // An unreadable bulk profile is replaced by what events say.
+      }
+    }
+    return emptyFeatureState(features);
+  };
+
+  /** Applies one id's events; resolves when committed or dropped. */
+  const applyPerson = async (userId: string, events: PersonEvent[]): Promise<void> => {
+    const ids = events.map((e) => e.eventId);
+    const tombstone = hasher.tombstone(userId);
+    for (let attempt = 1; ; attempt++) {
+      const read = await people.load(userId, tombstone, ids);
+      if (read.forgotten) {
+        stats.droppedForgotten += events.length;
+        return;
+      }
+      // Not applied before, and each id once (a batch may carry a retried event twice).
+      const taken = new Set<string>();
+      const fresh = events.filter((e) => {
+        if (read.seen.has(e.eventId) || taken.has(e.eventId)) return false;
+        taken.add(e.eventId);
+        return true;
+      });
+      stats.duplicates += events.length - fresh.length;
+      if (fresh.length === 0) return;
+      // Effects beyond the feature state first, all idempotent: consent (latest
+      // timestamp wins) and identity links. Done before the commit marks the
+      // events applied, so a crash in between redoes them rather than losing them.
+      for (const e of fresh) {
+        if (e.kind === "consent_update") {
+          await people.updateConsent(
+            e.userId,
+            tombstone,
+            { granted: e.granted, denied: e.denied, globalOptOut: e.globalOptOut },
+            e.timestampMs,
+          );
+        } else if (e.kind === "identify") {
+          await identity.link(e.userId, e.identifiers);
+        }
+      }
+      const state = startState(read.state, read.profile, read.personId);
+      for (const e of fresh) applyEvent(state, e, items, featureConfig);
+      const result = await people.commit({
+        personId: read.personId,
+        expectedVersion: read.version,
+        state: encodeFeatureState(state),
+        profile: encodeProfile(deriveProfile(read.personId, state, Date.now(), featureConfig, 0)),
+        eventIds: fresh.map((e) => e.eventId),
+        tombstone: hasher.tombstone(read.personId),
+      });
+      if (result === "ok") {
+        stats.applied += fresh.length;
+        return;
+      }
+      if (result === "forgotten") {
+        stats.droppedForgotten += fresh.length;
+        return;
+      }
+      stats.conflicts++;
+      if (attempt >= maxConflicts) {
+        throw new Error(`person ${read.personId}: ${attempt} conflicting writes in a row`);
+      }
+    }
+  };
+
+  const applyEntries = async (entries: readonly LogEntry[]): Promise<void> => {
+    if (entries.length === 0) return;
+    const byUser = new Map<string, { events: PersonEvent[]; entries: LogEntry[] }>();
+    for (const entry of entries) {
+      let event: PersonEvent;
+      try {
+        event = decodeLoggedEvent(entry.data);
+      } catch (error) {
+        const reason = error instanceof LoggedEventError ? error.message : `undecodable: ${String(error)}`;
+        await log.deadLetter(entry, reason);
+        stats.deadLettered++;
+        continue;
+      }
+      let group = byUser.get(event.userId);
+      if (group === undefined) {
+        group = { events: [], entries: [] };
+        byUser.set(event.userId, group);
+      }
+      group.events.push(event);
+      group.entries.push(entry);
+    }
+    const done: string[] = [];
+    await Promise.all(
+      [...byUser].map(async ([userId, group]) => {
+        // Time order makes session features natural; every other feature is order-insensitive.
+        group.events.sort((a, b) => a.timestampMs - b.timestampMs);
+        try {
+          await applyPerson(userId, group.events);
+          for (const e of group.entries) done.push(e.id);
+        } catch (error) {
+          // Left pending: redelivered after claimIdleMs, dead-lettered after maxDeliveries.
+          logger.warn("events not applied; they will be retried", {
+            entries: group.entries.length,
+            err: error,
+          });
+        }
+      }),
+    );
+    await log.ack(done);
+    stats.batches++;
+  };
+
+  const maintain = async (): Promise<void> => {
+    const { entries, poison } = await log.claimStale(name, claimIdleMs, batchSize, maxDeliveries);
+    for (const entry of poison) {
+      await log.deadLetter(entry, `not applied after ${maxDeliveries} deliveries`);
+      stats.deadLettered++;
+    }
+    stats.claimed += entries.length;
+    await applyEntries(entries);
+    await log.trim();
+  };
+
+  const loop = async (): Promise<void> => {
+    let lastMaintenance = 0;
+    let failures = 0;
+    while (!stopping) {
+      try {
+        if (performance.now() - lastMaintenance >= maintenanceMs) {
+          lastMaintenance = performance.now();
+          await maintain();
+        }
+        const entries = await log.read(name, batchSize, blockMs);
+        await applyEntries(entries);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 100 === 0)
+          logger.warn("event consumer error; retrying", { err: error });
+        await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** Math.min(failures, 7))));
+      }
+    }
+  };
+
+  return {
+    stats,
+    applyEntries,
+    start() {
+      stopping = false;
+      running ??= loop().finally(() => {
+        running = null;
+      });
+    },
+    async stop() {
+      stopping = true;
+      await running;
+    },
+  };
+}

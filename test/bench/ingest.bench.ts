@@ -1,0 +1,302 @@
+/**
+ * bench:ingest — events in through Track, applied by the profile consumer,
+ * seen by Decide.
+ *
+ * Starts a private Redis, seeds a catalog (so events find their items'
+ * features) and bulk profiles, and starts the real server as its own process
+ * (`node dist/server/src/main.js`, consumer on). This process is the client:
+ * it pre-encodes distinct Track batches (unique event ids, a skewed mix of
+ * people and event types), then
+ *
+ * 1. sustained ingest: sends batches as fast as the server accepts them for
+ *    DURATION_S, then waits until the consumer has applied everything;
+ *    `events_per_s` = events applied / time from the first send to the last
+ *    effect, so a consumer that falls behind lowers the figure. `max_lag` is
+ *    the largest backlog (never-delivered + pending entries) sampled every
+ *    100 ms.
+ * 2. freshness: with background load at half that rate, Track a view for a
+ *    person who has no profile yet, then call Decide back to back until its
+ *    answer no longer says PROFILE_MISSING; `freshness_p99_ms` is the p99 of
+ *    Track-OK → first Decide that sees the profile, over PROBES people.
+ *
+ *   npm run bench:ingest   (needs redis-server; installed by the script if missing)
+ *
+ * Prints human-readable lines on stderr and one JSON line on stdout.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
+import { createRng, syntheticSku } from "../../server/src/demo/synthetic.js";
+import { DecisionService, Degradation } from "../../server/src/gen/relevance/v1/decision_pb.js";
+import { type EventSchema, TrackRequestSchema } from "../../server/src/gen/relevance/v1/events_pb.js";
+import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
+import { startRedisServer } from "../support/redis-process.js";
+import { seedRedis } from "./support/seed-redis.js";
+import { quantile } from "./support/stats.js";
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 20_000);
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 200_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const PROBES = Number(process.env.BENCH_PROBES ?? 200);
+const KEY = "bench-identity-key-0123456789abcdef";
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Distinct, realistic batches: a Zipf-like skew of people, 70 % views, the rest carts, purchases, sessions, searches. */
+function makeBatches(count: number, seed: number, prefix: string): Buffer[] {
+  const rand = createRng(seed);
+  const now = Date.now();
+  const out: Buffer[] = [];
+  let n = 0;
+  for (let b = 0; b < count; b++) {
+    const events: MessageInitShape<typeof EventSchema>[] = [];
+    for (let i = 0; i < BATCH; i++) {
+      const person = Math.floor(PEOPLE * rand() ** 2.5);
+      const sku = syntheticSku(Math.floor(ITEMS * rand() ** 1.5));
+      const r = rand();
+      const payload: MessageInitShape<typeof EventSchema>["payload"] =
+        r < 0.7
+          ? { case: "viewItem", value: { sku, price: 10 + 90 * rand() } }
+          : r < 0.85
+            ? { case: "addToCart", value: { sku, quantity: 1, price: 20 } }
+            : r < 0.9
+              ? {
+                  case: "purchase",
+                  value: {
+                    orderId: `${prefix}o${n}`,
+                    lines: [{ sku, quantity: 1, unitPrice: 30, discount: rand() < 0.3 ? 5 : 0 }],
+                  },
+                }
+              : r < 0.95
+                ? {
+                    case: "sessionSignal",
+                    value: { sku, scrollDepth: rand(), dwellMs: Math.floor(60_000 * rand()) },
+                  }
+                : { case: "search", value: { query: "running shoes", resultCount: 42 } };
+      events.push({
+        eventId: `${prefix}${n++}`,
+        subject: { case: "userId", value: `user-${String(person).padStart(6, "0")}` },
+        timestampMs: BigInt(now - 60_000 + Math.floor(60_000 * rand())),
+        channel: 1,
+        payload,
+      });
+    }
+    out.push(Buffer.from(toBinary(TrackRequestSchema, create(TrackRequestSchema, { events }))));
+  }
+  return out;
+}
+
+type RawTrack = (body: Buffer) => Promise<Buffer>;
+
+function rawTrackClient(address: string): { track: RawTrack; close(): void } {
+  const identity = (b: Buffer) => b;
+  const Ctor = makeGenericClientConstructor(
+    {
+      track: {
+        path: "/relevance.v1.EventService/Track",
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      },
+    },
+    "EventService",
+  );
+  const raw = new Ctor(address, credentials.createInsecure()) as unknown as {
+    track(b: Buffer, m: Metadata, o: object, cb: (e: ServiceError | null, r: Buffer) => void): void;
+    close(): void;
+  };
+  return {
+    track: (body) =>
+      new Promise((resolve, reject) =>
+        raw.track(body, new Metadata(), { deadline: Date.now() + 10_000 }, (e, r) =>
+          e ? reject(e) : resolve(r),
+        ),
+      ),
+    close: () => raw.close(),
+  };
+}
+
+async function startServer(redisUrl: string, port: number): Promise<ChildProcess> {
+  const script = new URL("../../server/src/main.js", import.meta.url).pathname;
+  const child = spawn(process.execPath, [script], {
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      RELEVANCE_IDENTITY_KEY: KEY,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const client = createServiceClient(DecisionService, `127.0.0.1:${port}`);
+  for (let i = 0; i < 200; i++) {
+    try {
+      await client.decide({
+        userId: "probe",
+        channel: 1,
+        useCase: "x",
+        candidates: [{ sku: syntheticSku(1) }],
+      });
+      client.close();
+      return child;
+    } catch {
+      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+      await sleep(100);
+    }
+  }
+  throw new Error("server did not start within 20 s");
+}
+
+async function main(): Promise<void> {
+  const redisServer = await startRedisServer();
+  const redis = await createRedisClient(redisServer.url);
+  let server: ChildProcess | null = null;
+  try {
+    say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
+    await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    server = await startServer(redisServer.url, port);
+    const address = `127.0.0.1:${port}`;
+    const backlog = async () => {
+      const groups = (await redis.xinfo("GROUPS", "rl:events")) as (string | number)[][];
+      const g = groups[0] ?? [];
+      const f = new Map<string, string | number>();
+      for (let i = 0; i + 1 < g.length; i += 2) f.set(String(g[i]), g[i + 1]!);
+      return Number(f.get("lag") ?? 0) + Number(f.get("pending") ?? 0);
+    };
+
+    // Enough distinct batches for the run at 40k events/s, made before the clock starts.
+    const batchCount = Math.ceil((40_000 * DURATION_S) / BATCH);
+    say(`encoding ${batchCount} batches of ${BATCH} distinct events…`);
+    const batches = makeBatches(batchCount, 7, "s");
+    const client = rawTrackClient(address);
+    await client.track(batches[0]!); // warm-up
+
+    // 1. Sustained ingest, closed loop, then drain.
+    let maxLag = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        maxLag = Math.max(maxLag, await backlog());
+        await sleep(100);
+      }
+    })();
+    let next = 1;
+    let sent = BATCH;
+    const started = performance.now();
+    const until = started + DURATION_S * 1000;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (performance.now() < until && next < batches.length) {
+          const body = batches[next++]!;
+          await client.track(body);
+          sent += BATCH;
+        }
+      }),
+    );
+    const sendSeconds = (performance.now() - started) / 1000;
+    while ((await backlog()) > 0) await sleep(5);
+    const appliedSeconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    const eventsPerS = (sent - BATCH) / appliedSeconds;
+    const dead = await redis.xlen("rl:events:dead");
+    say(
+      `ingest: ${sent - BATCH} events accepted in ${sendSeconds.toFixed(2)} s (${((sent - BATCH) / sendSeconds).toFixed(0)}/s), all applied after ${appliedSeconds.toFixed(2)} s: ${eventsPerS.toFixed(0)} events/s; max backlog ${maxLag}; dead-lettered ${dead}`,
+    );
+    if (dead > 0) throw new Error(`${dead} events were dead-lettered`);
+
+    // 2. Freshness under half that load.
+    const half = eventsPerS / 2;
+    const background = makeBatches(Math.ceil((half * (PROBES / 50 + 5)) / BATCH), 11, "f");
+    let bgNext = 0;
+    let loading = true;
+    const load = (async () => {
+      const intervalMs = (1000 * BATCH) / half;
+      let due = performance.now();
+      while (loading && bgNext < background.length) {
+        due += intervalMs;
+        void client.track(background[bgNext++]!);
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
+    })();
+    const decide = createServiceClient(DecisionService, address);
+    const probe = rawTrackClient(address);
+    const freshness = new Float64Array(PROBES);
+    for (let i = 0; i < PROBES; i++) {
+      const userId = `fresh-${i}-${Date.now()}`;
+      const body = Buffer.from(
+        toBinary(
+          TrackRequestSchema,
+          create(TrackRequestSchema, {
+            events: [
+              {
+                eventId: `probe-${i}`,
+                subject: { case: "userId", value: userId },
+                timestampMs: BigInt(Date.now()),
+                channel: 1,
+                payload: { case: "viewItem", value: { sku: syntheticSku(i), price: 25 } },
+              },
+            ],
+          }),
+        ),
+      );
+      await probe.track(body);
+      const ok = performance.now();
+      for (;;) {
+        const res = await decide.decide({
+          userId,
+          channel: 1,
+          useCase: "probe",
+          candidates: [{ sku: syntheticSku(i) }],
+        });
+        if (!res.degradations.includes(Degradation.PROFILE_MISSING)) break;
+        if (performance.now() - ok > 5000)
+          throw new Error(`probe ${i}: Decide did not see the event within 5 s`);
+      }
+      freshness[i] = performance.now() - ok;
+      await sleep(20);
+    }
+    loading = false;
+    await load;
+    freshness.sort();
+    const p50 = quantile(freshness, 0.5);
+    const p99 = quantile(freshness, 0.99);
+    say(
+      `freshness at ~${half.toFixed(0)} events/s background: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${PROBES} probes`,
+    );
+    decide.close();
+    probe.close();
+    client.close();
+    process.stdout.write(
+      `${JSON.stringify({
+        events_per_s: Math.round(eventsPerS),
+        freshness_p99_ms: Number(p99.toFixed(2)),
+        max_lag: maxLag,
+        freshness_p50_ms: Number(p50.toFixed(2)),
+        accepted_per_s: Math.round((sent - BATCH) / sendSeconds),
+        batch: BATCH,
+        in_flight: IN_FLIGHT,
+        background_events_per_s: Math.round(half),
+      })}\n`,
+    );
+  } finally {
+    server?.kill("SIGTERM");
+    await redis.quit().catch(() => redis.disconnect());
+    await redisServer.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:ingest failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
