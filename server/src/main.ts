@@ -4,7 +4,8 @@
  *
  *   node dist/server/src/main.js [--demo]
  *
- * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_THREADS,
+ * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_KEY_PREFIX,
+ * RELEVANCE_THREADS,
  * RELEVANCE_IDENTITY_KEY (HMAC key for identifiers; required with Redis),
  * RELEVANCE_CONSUMER (0: do not apply events in this instance),
  * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left), LOG_LEVEL,
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     host: process.env.HOST ?? DEFAULT_SERVER_OPTIONS.host,
     port: envInt("PORT", DEFAULT_SERVER_OPTIONS.port),
     redisUrl,
+    redisKeyPrefix: process.env.RELEVANCE_KEY_PREFIX ?? DEFAULT_SERVER_OPTIONS.redisKeyPrefix,
     threads: envInt("RELEVANCE_THREADS", DEFAULT_SERVER_OPTIONS.threads),
     identityKey: process.env.RELEVANCE_IDENTITY_KEY ?? "",
     consumer: process.env.RELEVANCE_CONSUMER !== "0",

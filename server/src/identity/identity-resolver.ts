@@ -9,6 +9,7 @@ import {
   emptyFeatureState,
   encodeFeatureState,
   type FeatureState,
+  FeatureStateDecodeError,
   featureStateFromProfile,
 } from "../profile/features/feature-state.js";
 import { mergeFeatureStates } from "../profile/features/merge-states.js";
@@ -121,7 +122,16 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
 
     async read(userId) {
       const r = await load(userId);
-      return { personId: r.personId, state: r.forgotten ? null : stateOf(r), forgotten: r.forgotten };
+      if (r.forgotten) return { personId: r.personId, state: null, forgotten: true };
+      try {
+        return { personId: r.personId, state: stateOf(r), forgotten: false };
+      } catch (error) {
+        if (!(error instanceof FeatureStateDecodeError)) throw error;
+        throw new DecisionError(
+          "FAILED_PRECONDITION",
+          `user_id: the stored state cannot be read: ${error.message}`,
+        );
+      }
     },
   };
 }
