@@ -126,7 +126,9 @@ function rawTrackClient(address: string): { track: RawTrack; close(): void } {
 
 async function startServer(redisUrl: string, port: number): Promise<ChildProcess> {
   const script = new URL("../../server/src/main.js", import.meta.url).pathname;
-  const child = spawn(process.execPath, [script], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: {
       ...process.env,
       REDIS_URL: redisUrl,
@@ -208,6 +210,15 @@ async function main(): Promise<void> {
     sampling = false;
     await sampler;
     const eventsPerS = (sent - BATCH) / appliedSeconds;
+    // Where Redis spent its time: the consumer's scripts are most of it.
+    const stats = (await redis.info("commandstats"))
+      .split("\n")
+      .map((l) => /^cmdstat_(\w+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(l))
+      .filter((m) => m !== null)
+      .sort((a, b) => Number(b[3]) - Number(a[3]))
+      .slice(0, 6)
+      .map((m) => `${m[1]} ${m[2]} calls, ${(Number(m[3]) / 1e6).toFixed(2)} s (${m[4]} µs/call)`);
+    say(`redis time by command: ${stats.join("; ")}`);
     const dead = await redis.xlen("rl:events:dead");
     say(
       `ingest: ${sent - BATCH} events accepted in ${sendSeconds.toFixed(2)} s (${((sent - BATCH) / sendSeconds).toFixed(0)}/s), all applied after ${appliedSeconds.toFixed(2)} s: ${eventsPerS.toFixed(0)} events/s; max backlog ${maxLag}; dead-lettered ${dead}`,
@@ -290,7 +301,11 @@ async function main(): Promise<void> {
       })}\n`,
     );
   } finally {
-    server?.kill("SIGTERM");
+    if (server !== null && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
     await redis.quit().catch(() => redis.disconnect());
     await redisServer.stop();
   }

@@ -43,6 +43,8 @@ export interface ProfileConsumerOptions {
   readonly maxDeliveries?: number;
   /** Attempts of one person's commit when others write the same person meanwhile. @default 8 */
   readonly maxConflicts?: number;
+  /** Batches applied at once (one waits for Redis while the next is computed). @default 2 */
+  readonly concurrency?: number;
 }
 
 /** What the consumer has done since it started. */
@@ -90,6 +92,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   const maintenanceMs = options.maintenanceMs ?? 1000;
   const maxDeliveries = options.maxDeliveries ?? 5;
   const maxConflicts = options.maxConflicts ?? 8;
+  const concurrency = options.concurrency ?? 2;
   const stats: ConsumerStats = {
     applied: 0,
     duplicates: 0,
@@ -156,7 +159,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
         state: encodeFeatureState(state),
         profile: encodeProfile(deriveProfile(read.personId, state, Date.now(), featureConfig, 0)),
         eventIds: fresh.map((e) => e.eventId),
-        tombstone: hasher.tombstone(read.personId),
+        tombstone: read.personId === userId ? tombstone : hasher.tombstone(read.personId),
       });
       if (result === "ok") {
         stats.applied += fresh.length;
@@ -226,25 +229,46 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
     await log.trim();
   };
 
+  // Batches in flight at once: while one waits for Redis, the next is decoded
+  // and computed. A person in two of them is safe (the commit compares versions).
   const loop = async (): Promise<void> => {
     let lastMaintenance = 0;
     let failures = 0;
+    const inFlight = new Set<Promise<void>>();
+    const backOff = (error: unknown) => {
+      failures++;
+      if (failures === 1 || failures % 100 === 0)
+        logger.warn("event consumer error; retrying", { err: error });
+      return new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** Math.min(failures, 7))));
+    };
     while (!stopping) {
+      if (inFlight.size >= concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
       try {
         if (performance.now() - lastMaintenance >= maintenanceMs) {
           lastMaintenance = performance.now();
           await maintain();
         }
         const entries = await log.read(name, batchSize, blockMs);
-        await applyEntries(entries);
-        failures = 0;
+        if (entries.length === 0) continue;
+        const batch: Promise<void> = applyEntries(entries).then(
+          () => {
+            failures = 0;
+            inFlight.delete(batch);
+          },
+          async (error: unknown) => {
+            await backOff(error);
+            inFlight.delete(batch);
+          },
+        );
+        inFlight.add(batch);
       } catch (error) {
-        failures++;
-        if (failures === 1 || failures % 100 === 0)
-          logger.warn("event consumer error; retrying", { err: error });
-        await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** Math.min(failures, 7))));
+        await backOff(error);
       }
     }
+    await Promise.all(inFlight);
   };
 
   return {
