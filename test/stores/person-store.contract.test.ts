@@ -4,15 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProfiles } from "../../server/src/demo/synthetic.js";
 import { ALL_CONSENT, Consent } from "../../server/src/domain/consent.js";
 import type { PersonRead, Profile } from "../../server/src/domain/profile.js";
-import type { ConsentRecord, PersonStateStore, ProfileStore } from "../../server/src/domain/stores.js";
+import type {
+  ConsentRecord,
+  PersonStateCommit,
+  PersonStateStore,
+  ProfileStore,
+} from "../../server/src/domain/stores.js";
 import { createMemoryPersonStore } from "../../server/src/profile/memory-person-store.js";
 import { createMemoryProfileStore } from "../../server/src/profile/memory-profile-store.js";
+import { GPC_PURPOSES, type PersonStateStoreOptions } from "../../server/src/profile/person-store-options.js";
 import { decodeProfile, encodeProfile } from "../../server/src/profile/profile-codec.js";
 import {
   createRedisPersonStore,
-  GPC_PURPOSES,
   identifierLinkKey,
-  type PersonStateStoreOptions,
   tombstoneKey,
 } from "../../server/src/profile/redis-person-store.js";
 import { createRedisProfileStore, personKeys } from "../../server/src/profile/redis-profile-store.js";
@@ -28,12 +32,13 @@ interface Harness {
   cleanup(): Promise<void>;
 }
 
-type Extra = Partial<PersonStateStoreOptions>;
+/** Store options of one test; `scriptBatchSize` only applies to Redis. */
+type Extra = Partial<PersonStateStoreOptions> & { scriptBatchSize?: number };
 
 const harnesses: [string, (extra?: Extra) => Promise<Harness>][] = [
   [
     "memory",
-    async (extra) => {
+    async ({ scriptBatchSize: _, ...extra } = {}) => {
       const profiles = createMemoryProfileStore({ features: FEATURES });
       const people = createMemoryPersonStore({ profiles, ...extra });
       return {
@@ -276,6 +281,166 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       await expect(commit("v", -1, "s")).rejects.toThrow(
         new RangeError("commit.expectedVersion must be a non-negative integer, got -1"),
       );
+    });
+  });
+
+  describe("loadMany() and commitMany()", () => {
+    const commitOf = (
+      personId: string,
+      expectedVersion: number,
+      state: string,
+      eventIds: string[] = [],
+    ): PersonStateCommit => ({
+      personId,
+      expectedVersion,
+      state,
+      profile: encodeProfile(profile(personId)),
+      eventIds,
+      tombstone: tomb(personId),
+    });
+    const request = (userId: string, eventIds: string[] = []) => ({
+      userId,
+      tombstone: tomb(userId),
+      eventIds,
+    });
+
+    it("should answer empty calls without a round trip", async () => {
+      expect(await h.people.loadMany([])).toEqual([]);
+      expect(await h.people.commitMany([])).toEqual([]);
+    });
+
+    it("should read each person as load does, in request order", async () => {
+      const [known, unknown, gone, merged, into] = [
+        fresh("known"),
+        fresh("unknown"),
+        fresh("gone"),
+        fresh("merged"),
+        fresh("into"),
+      ];
+      const bulk = profile(fresh("bulk"), EMAIL);
+      await h.profiles.putProfiles([bulk]);
+      expect(await commit(known, 0, "K", ["k1"])).toBe("ok");
+      expect(await commit(gone, 0, "G", ["g1"])).toBe("ok");
+      await h.people.forget(gone, [tomb(gone)]);
+      expect(await merge(into, merged, 0, 0)).toBe("ok");
+      const requests = [
+        request(known, ["k1", "k2", "k1"]),
+        request(unknown, ["u1"]),
+        request(gone, ["g1"]),
+        request(merged, []),
+        request(bulk.userId, ["b1"]),
+        request(known, ["k2"]),
+      ];
+      const reads = await h.people.loadMany(requests);
+      expect(reads).toEqual([
+        { personId: known, forgotten: false, state: "K", profile: null, version: 1, seen: new Set(["k1"]) },
+        { personId: unknown, forgotten: false, state: null, profile: null, version: 0, seen: new Set() },
+        { personId: gone, forgotten: true, state: null, profile: null, version: 0, seen: new Set() },
+        {
+          personId: into,
+          forgotten: false,
+          state: `${into}+${merged}`,
+          profile: null,
+          version: 1,
+          seen: new Set(),
+        },
+        {
+          personId: bulk.userId,
+          forgotten: false,
+          state: null,
+          profile: encodeProfile(bulk),
+          version: 0,
+          seen: new Set(),
+        },
+        { personId: known, forgotten: false, state: "K", profile: null, version: 1, seen: new Set() },
+      ]);
+      for (const [i, r] of requests.entries()) {
+        expect(await h.people.load(r.userId, r.tombstone, r.eventIds)).toEqual(reads[i]);
+      }
+    });
+
+    it("should commit each person on its own: one's conflict or tombstone leaves the others alone", async () => {
+      const [a, b, c, d] = [fresh("a"), fresh("b"), fresh("c"), fresh("d")];
+      expect(await commit(a, 0, "A1", ["a1"])).toBe("ok");
+      expect(await commit(c, 0, "C1")).toBe("ok");
+      await h.people.forget(c, [tomb(c)]);
+      expect(
+        await h.people.commitMany([
+          commitOf(a, 1, "A2", ["a2"]),
+          commitOf(b, 3, "B?", ["b1"]),
+          commitOf(c, 0, "C2", ["c1"]),
+          commitOf(d, 0, "D1", ["d1"]),
+        ]),
+      ).toEqual(["ok", "conflict", "forgotten", "ok"]);
+      expect(
+        await h.people.loadMany([a, b, c, d].map((id) => request(id, [`${id}-x`, "a2", "b1", "d1"]))),
+      ).toEqual([
+        { personId: a, forgotten: false, state: "A2", profile: null, version: 2, seen: new Set(["a2"]) },
+        { personId: b, forgotten: false, state: null, profile: null, version: 0, seen: new Set() },
+        { personId: c, forgotten: true, state: null, profile: null, version: 0, seen: new Set() },
+        { personId: d, forgotten: false, state: "D1", profile: null, version: 1, seen: new Set(["d1"]) },
+      ]);
+      expect((await h.profiles.readPerson(d, 1000)).kind).toBe("found");
+    });
+
+    it("should let a second commit of the same person see the first", async () => {
+      const id = fresh("twice");
+      expect(
+        await h.people.commitMany([
+          commitOf(id, 0, "first", ["e1"]),
+          commitOf(id, 0, "second", ["e2"]),
+          commitOf(id, 1, "third", ["e3"]),
+        ]),
+      ).toEqual(["ok", "conflict", "ok"]);
+      expect(await h.people.load(id, tomb(id), ["e1", "e2", "e3"])).toMatchObject({
+        state: "third",
+        version: 2,
+        seen: new Set(["e1", "e3"]),
+      });
+    });
+
+    it("should reject a bad version before committing anyone", async () => {
+      const id = fresh("valid");
+      await expect(
+        h.people.commitMany([commitOf(id, 0, "s"), commitOf(fresh("bad"), -1, "s")]),
+      ).rejects.toThrow(new RangeError("commit.expectedVersion must be a non-negative integer, got -1"));
+      expect(await h.people.load(id, tomb(id), [])).toMatchObject({ state: null, version: 0 });
+    });
+
+    it("should keep order and outcomes across script chunks (150 people, scriptBatchSize 64)", async () => {
+      const chunked = await create({ scriptBatchSize: 64 });
+      try {
+        const ids = Array.from({ length: 150 }, (_, i) => fresh(`chunk${i}`));
+        // Every third person has a state already; every fifth commit names a stale version.
+        const before = ids
+          .filter((_, i) => i % 3 === 0)
+          .map((id) => commitOf(id, 0, `${id}@1`, [`${id}-old`]));
+        expect(await chunked.people.commitMany(before)).toEqual(before.map(() => "ok"));
+        const reads = await chunked.people.loadMany(ids.map((id) => request(id, [`${id}-old`, `${id}-new`])));
+        expect(reads.map((r) => [r.personId, r.version, r.state, [...r.seen]])).toEqual(
+          ids.map((id, i) => (i % 3 === 0 ? [id, 1, `${id}@1`, [`${id}-old`]] : [id, 0, null, []])),
+        );
+        // The same person at both ends crosses a chunk boundary: the later one conflicts.
+        const commits = [
+          ...reads.map((r, i) =>
+            commitOf(r.personId, i % 5 === 0 ? r.version + 1 : r.version, `${r.personId}@new`, [
+              `${r.personId}-new`,
+            ]),
+          ),
+          commitOf(ids[1]!, 0, "again", ["again"]),
+        ];
+        const expected = [...ids.map((_, i) => (i % 5 === 0 ? "conflict" : "ok")), "conflict"];
+        expect(await chunked.people.commitMany(commits)).toEqual(expected);
+        const after = await chunked.people.loadMany(ids.map((id) => request(id, [`${id}-new`, "again"])));
+        expect(after.map((r) => [r.personId, r.version, [...r.seen]])).toEqual(
+          ids.map((id, i) => {
+            const version = (i % 3 === 0 ? 1 : 0) + (i % 5 === 0 ? 0 : 1);
+            return [id, version, i % 5 === 0 ? [] : [`${id}-new`]];
+          }),
+        );
+      } finally {
+        await chunked.cleanup();
+      }
     });
   });
 
@@ -614,6 +779,26 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       }
     });
 
+    it("should remember applied ids for dedupeWindowMs even when personTtlMs is shorter", async () => {
+      const brief = await create({ personTtlMs: 100, dedupeWindowMs: 60_000 });
+      try {
+        expect(
+          await brief.people.commit({
+            personId: "b",
+            expectedVersion: 0,
+            state: "s",
+            profile: encodeProfile(profile("b")),
+            eventIds: ["e1"],
+            tombstone: tomb("b"),
+          }),
+        ).toBe("ok");
+        await sleep(250);
+        expect((await brief.people.load("b", tomb("b"), ["e1", "e2"])).seen).toEqual(new Set(["e1"]));
+      } finally {
+        await brief.cleanup();
+      }
+    });
+
     it("should remember at most maxSeenEvents ids, the newest", async () => {
       const small = await create({ maxSeenEvents: 3 });
       try {
@@ -650,6 +835,8 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
         await closing.people.close();
         await expect(closing.people.load("a", tomb("a"), [])).rejects.toThrow("person store is closed");
         await expect(closing.people.resolve("a")).rejects.toThrow("person store is closed");
+        await expect(closing.people.loadMany([])).rejects.toThrow("person store is closed");
+        await expect(closing.people.commitMany([])).rejects.toThrow("person store is closed");
       } finally {
         await closing.cleanup();
       }
@@ -761,6 +948,77 @@ describe("redis PersonStateStore keys", () => {
                 : ttl.personTtlMs;
       expect({ key, expires: pttl > 0 && pttl <= limit }).toEqual({ key, expires: true });
     }
+  });
+
+  it("should keep every key expiring when commits in quick succession skip the refresh", async () => {
+    const p = "quick";
+    const k = idn("quick@x");
+    await profiles.putProfiles([profile(p, EMAIL)]);
+    await people.linkIdentifiers(p, [k]);
+    const pk = personKeys(t.keyPrefix, p);
+    for (let v = 0; v < 4; v++) {
+      const c = {
+        personId: p,
+        expectedVersion: v,
+        state: `s${v}`,
+        profile: encodeProfile(profile(p)),
+        eventIds: [`quick-${v}`],
+        tombstone: tomb(p),
+      };
+      expect(await people.commit(c)).toBe("ok");
+    }
+    expect(await people.readConsent(p)).toEqual(record(EMAIL, 0));
+    // Every key lives at least its expiry less a sixteenth of the shorter one after the last
+    // commit; `:seen` at least dedupeWindowMs (less the few ms this test takes).
+    const slack = Math.min(ttl.personTtlMs, ttl.dedupeWindowMs) / 16;
+    for (const [key, min, max] of [
+      [pk.state, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
+      [pk.profile, ttl.personTtlMs - 1000, ttl.personTtlMs],
+      [pk.consent, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
+      [pk.links, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
+      [identifierLinkKey(t.keyPrefix, k), ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
+      [pk.seen, ttl.dedupeWindowMs - 1000, ttl.dedupeWindowMs + slack],
+    ] as const) {
+      const pttl = await t.redis.pttl(key);
+      expect({ key, pttl, ok: pttl >= min && pttl <= max }).toEqual({ key, pttl, ok: true });
+    }
+  });
+
+  it("should remember a commit's event ids for dedupeWindowMs right after a merge", async () => {
+    const [a, b] = ["after-merge-a", "after-merge-b"];
+    // A bulk profile makes the first commit capture consent, so it records its refresh.
+    await profiles.putProfiles([profile(a, EMAIL)]);
+    const c = (personId: string, expectedVersion: number, eventIds: string[]) => ({
+      personId,
+      expectedVersion,
+      state: "s",
+      profile: encodeProfile(profile(personId)),
+      eventIds,
+      tombstone: tomb(personId),
+    });
+    expect(await people.commit(c(a, 0, ["a1"]))).toBe("ok");
+    expect(await people.commit(c(b, 0, ["b1"]))).toBe("ok");
+    expect(
+      await people.merge({
+        into: a,
+        from: b,
+        intoVersion: 1,
+        fromVersion: 1,
+        state: "m",
+        profile: encodeProfile(profile(a)),
+      }),
+    ).toBe("ok");
+    await sleep(50);
+    const started = Date.now();
+    expect(await people.commit(c(a, 2, ["a2"]))).toBe("ok");
+    const pttl = await t.redis.pttl(personKeys(t.keyPrefix, a).seen);
+    expect(pttl).toBeGreaterThanOrEqual(ttl.dedupeWindowMs - (Date.now() - started));
+  });
+
+  it("should reject a scriptBatchSize that is not a positive integer, naming the option", () => {
+    expect(() => createRedisPersonStore({ redis: t.redis, scriptBatchSize: 0 })).toThrow(
+      new RangeError("options.scriptBatchSize must be a positive integer, got 0"),
+    );
   });
 
   it("should leave no key naming the person or a linked id after forget", async () => {

@@ -110,6 +110,24 @@ export interface PersonStateStore {
    */
   commit(commit: PersonStateCommit): Promise<"ok" | "conflict" | "forgotten">;
   /**
+   * `load` for many ids at once, results in request order: what the event
+   * consumer calls once per batch instead of once per person. Redis answers
+   * it with one script call per chunk of people, not one per person. A
+   * repeated id is read twice, with the same result.
+   */
+  loadMany(
+    requests: readonly { userId: string; tombstone: string; eventIds: readonly string[] }[],
+  ): Promise<PersonStateRead[]>;
+  /**
+   * `commit` for many people at once, results in commit order. Each person's
+   * commit is atomic on its own and applied in order: one person's conflict
+   * or tombstone leaves the others alone, and a second commit of the same
+   * person in one call sees the version the first one wrote (so it conflicts
+   * unless it names it). When the call rejects (Redis down), some of the
+   * commits may have been applied: reload before retrying.
+   */
+  commitMany(commits: readonly PersonStateCommit[]): Promise<("ok" | "conflict" | "forgotten")[]>;
+  /**
    * Applies a consent change at `atMs` for the person `userId` resolves to.
    * Per purpose, the latest change by timestamp wins, whatever order changes
    * arrive in. Decide sees the result on its next read. A forgotten id

@@ -1,5 +1,5 @@
 import type { PersonEvent } from "../domain/event.js";
-import type { PersonStateStore } from "../domain/stores.js";
+import type { PersonStateCommit, PersonStateStore } from "../domain/stores.js";
 import type { IdentifierHasher } from "../identity/identifier-hasher.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import type { Logger } from "../log.js";
@@ -117,68 +117,111 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
     return emptyFeatureState(features);
   };
 
-  /** Applies one id's events; resolves when committed or dropped. */
-  const applyPerson = async (userId: string, events: PersonEvent[]): Promise<void> => {
-    const ids = events.map((e) => e.eventId);
-    const tombstone = hasher.tombstone(userId);
-    for (let attempt = 1; ; attempt++) {
-      const read = await people.load(userId, tombstone, ids);
-      if (read.forgotten) {
-        stats.droppedForgotten += events.length;
-        return;
-      }
-      // Not applied before, and each id once (a batch may carry a retried event twice).
-      const taken = new Set<string>();
-      const fresh = events.filter((e) => {
-        if (read.seen.has(e.eventId) || taken.has(e.eventId)) return false;
-        taken.add(e.eventId);
-        return true;
-      });
-      stats.duplicates += events.length - fresh.length;
-      if (fresh.length === 0) return;
-      // Effects beyond the feature state first, all idempotent: consent (latest
-      // timestamp wins) and identity links. Done before the commit marks the
-      // events applied, so a crash in between redoes them rather than losing them.
-      for (const e of fresh) {
-        if (e.kind === "consent_update") {
-          await people.updateConsent(
-            e.userId,
-            tombstone,
-            { granted: e.granted, denied: e.denied, globalOptOut: e.globalOptOut },
-            e.timestampMs,
-          );
-        } else if (e.kind === "identify") {
-          await identity.link(e.userId, e.identifiers);
+  /** One id's events in a batch, and the log entries that carried them. */
+  interface Group {
+    readonly userId: string;
+    readonly tombstone: string;
+    readonly events: PersonEvent[];
+    readonly entries: LogEntry[];
+  }
+
+  /**
+   * Applies the groups of a batch: one `loadMany`, the features computed here,
+   * one `commitMany`; groups whose person changed meanwhile (a conflict) are
+   * loaded and computed again. Returns the groups that are done (committed,
+   * duplicates or dropped); the rest stay pending and come back later.
+   */
+  const applyGroups = async (groups: readonly Group[]): Promise<Group[]> => {
+    const done: Group[] = [];
+    let todo = groups;
+    for (let attempt = 1; todo.length > 0; attempt++) {
+      const reads = await people.loadMany(
+        todo.map((g) => ({
+          userId: g.userId,
+          tombstone: g.tombstone,
+          eventIds: g.events.map((e) => e.eventId),
+        })),
+      );
+      const commits: PersonStateCommit[] = [];
+      const committing: { group: Group; applied: number }[] = [];
+      for (let i = 0; i < todo.length; i++) {
+        const group = todo[i]!;
+        const read = reads[i]!;
+        if (read.forgotten) {
+          stats.droppedForgotten += group.events.length;
+          done.push(group);
+          continue;
         }
+        // Not applied before, and each id once (a batch may carry a retried event twice).
+        const taken = new Set<string>();
+        const fresh = group.events.filter((e) => {
+          if (read.seen.has(e.eventId) || taken.has(e.eventId)) return false;
+          taken.add(e.eventId);
+          return true;
+        });
+        if (attempt === 1) stats.duplicates += group.events.length - fresh.length;
+        if (fresh.length === 0) {
+          done.push(group);
+          continue;
+        }
+        // Effects beyond the feature state first, all idempotent: consent (latest
+        // timestamp wins) and identity links. Done before the commit marks the
+        // events applied, so a crash in between redoes them rather than losing them.
+        for (const e of fresh) {
+          if (e.kind === "consent_update") {
+            await people.updateConsent(
+              e.userId,
+              group.tombstone,
+              { granted: e.granted, denied: e.denied, globalOptOut: e.globalOptOut },
+              e.timestampMs,
+            );
+          } else if (e.kind === "identify") {
+            await identity.link(e.userId, e.identifiers);
+          }
+        }
+        const state = startState(read.state, read.profile, read.personId);
+        for (const e of fresh) applyEvent(state, e, items, featureConfig);
+        commits.push({
+          personId: read.personId,
+          expectedVersion: read.version,
+          state: encodeFeatureState(state),
+          profile: encodeProfile(deriveProfile(read.personId, state, Date.now(), featureConfig, 0)),
+          eventIds: fresh.map((e) => e.eventId),
+          tombstone: read.personId === group.userId ? group.tombstone : hasher.tombstone(read.personId),
+        });
+        committing.push({ group, applied: fresh.length });
       }
-      const state = startState(read.state, read.profile, read.personId);
-      for (const e of fresh) applyEvent(state, e, items, featureConfig);
-      const result = await people.commit({
-        personId: read.personId,
-        expectedVersion: read.version,
-        state: encodeFeatureState(state),
-        profile: encodeProfile(deriveProfile(read.personId, state, Date.now(), featureConfig, 0)),
-        eventIds: fresh.map((e) => e.eventId),
-        tombstone: read.personId === userId ? tombstone : hasher.tombstone(read.personId),
+      const results = commits.length === 0 ? [] : await people.commitMany(commits);
+      const retry: Group[] = [];
+      results.forEach((result, j) => {
+        const { group, applied } = committing[j]!;
+        if (result === "ok") {
+          stats.applied += applied;
+          done.push(group);
+        } else if (result === "forgotten") {
+          stats.droppedForgotten += applied;
+          done.push(group);
+        } else {
+          stats.conflicts++;
+          retry.push(group);
+        }
       });
-      if (result === "ok") {
-        stats.applied += fresh.length;
-        return;
+      if (retry.length > 0 && attempt >= maxConflicts) {
+        // Left pending: redelivered after claimIdleMs, dead-lettered after maxDeliveries.
+        logger.warn("events not applied after repeated conflicting writes; they will be retried", {
+          people: retry.length,
+          attempts: attempt,
+        });
+        break;
       }
-      if (result === "forgotten") {
-        stats.droppedForgotten += fresh.length;
-        return;
-      }
-      stats.conflicts++;
-      if (attempt >= maxConflicts) {
-        throw new Error(`person ${read.personId}: ${attempt} conflicting writes in a row`);
-      }
+      todo = retry;
     }
+    return done;
   };
 
   const applyEntries = async (entries: readonly LogEntry[]): Promise<void> => {
     if (entries.length === 0) return;
-    const byUser = new Map<string, { events: PersonEvent[]; entries: LogEntry[] }>();
+    const byUser = new Map<string, Group>();
     for (const entry of entries) {
       let event: PersonEvent;
       try {
@@ -191,30 +234,16 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
       }
       let group = byUser.get(event.userId);
       if (group === undefined) {
-        group = { events: [], entries: [] };
+        group = { userId: event.userId, tombstone: hasher.tombstone(event.userId), events: [], entries: [] };
         byUser.set(event.userId, group);
       }
       group.events.push(event);
       group.entries.push(entry);
     }
-    const done: string[] = [];
-    await Promise.all(
-      [...byUser].map(async ([userId, group]) => {
-        // Time order makes session features natural; every other feature is order-insensitive.
-        group.events.sort((a, b) => a.timestampMs - b.timestampMs);
-        try {
-          await applyPerson(userId, group.events);
-          for (const e of group.entries) done.push(e.id);
-        } catch (error) {
-          // Left pending: redelivered after claimIdleMs, dead-lettered after maxDeliveries.
-          logger.warn("events not applied; they will be retried", {
-            entries: group.entries.length,
-            err: error,
-          });
-        }
-      }),
-    );
-    await log.ack(done);
+    // Time order makes session features natural; every other feature is order-insensitive.
+    for (const g of byUser.values()) g.events.sort((a, b) => a.timestampMs - b.timestampMs);
+    const done = await applyGroups([...byUser.values()]);
+    await log.ack(done.flatMap((g) => g.entries.map((e) => e.id)));
     stats.batches++;
   };
 

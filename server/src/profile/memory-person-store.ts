@@ -1,15 +1,20 @@
 import { ALL_CONSENT, Consent } from "../domain/consent.js";
-import type { ConsentRecord, PersonStateRead, PersonStateStore } from "../domain/stores.js";
+import type {
+  ConsentRecord,
+  PersonStateCommit,
+  PersonStateRead,
+  PersonStateStore,
+} from "../domain/stores.js";
 import type { MemoryConsent, MemoryPeople, MemoryProfileStore } from "./memory-profile-store.js";
 import {
   assertConsentChange,
   assertVersion,
   GPC_PURPOSES,
-  linkedIdsOf,
   NO_CONSENT,
   type PersonStateStoreOptions,
   resolvePersonStateStoreOptions,
-} from "./redis-person-store.js";
+} from "./person-store-options.js";
+import { linkedIdsOf } from "./redis-person-store.js";
 
 /** Options of `createMemoryPersonStore`. */
 export interface MemoryPersonStoreOptions extends PersonStateStoreOptions {
@@ -132,46 +137,69 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
     consent.set(into, merged);
   };
 
+  const loadOne = (
+    userId: string,
+    tombstone: string,
+    eventIds: readonly string[],
+    now: number,
+  ): PersonStateRead => {
+    const personId = aliases.get(userId) ?? userId;
+    if (isForgotten(tombstone, now)) {
+      return { personId, forgotten: true, state: null, profile: null, version: 0, seen: new Set() };
+    }
+    const st = states.get(personId);
+    const raw = st === undefined ? profiles.get(personId) : undefined;
+    const mine = seen.get(personId);
+    const since = now - dedupeWindowMs;
+    return {
+      personId,
+      forgotten: false,
+      state: st?.state ?? null,
+      profile: raw === undefined ? null : Buffer.from(raw),
+      version: st?.version ?? 0,
+      seen: new Set(eventIds.filter((id) => (mine?.get(id) ?? -Infinity) > since)),
+    };
+  };
+
+  const commitOne = (c: PersonStateCommit, now: number): "ok" | "conflict" | "forgotten" => {
+    if (isForgotten(c.tombstone, now)) return "forgotten";
+    if (aliases.has(c.personId)) return "conflict";
+    const version = states.get(c.personId)?.version ?? 0;
+    if (version !== c.expectedVersion) return "conflict";
+    initConsent(c.personId);
+    states.set(c.personId, { state: c.state, version: version + 1 });
+    profiles.set(c.personId, Uint8Array.from(c.profile));
+    const mine = seen.get(c.personId) ?? new Map<string, number>();
+    for (const id of c.eventIds) mine.set(id, now);
+    trimSeen(c.personId, mine, now);
+    return "ok";
+  };
+
   return {
     kind: "memory",
 
     async load(userId, tombstone, eventIds) {
       assertOpen();
+      return loadOne(userId, tombstone, eventIds, Date.now());
+    },
+
+    async loadMany(requests) {
+      assertOpen();
       const now = Date.now();
-      const personId = aliases.get(userId) ?? userId;
-      if (isForgotten(tombstone, now)) {
-        return { personId, forgotten: true, state: null, profile: null, version: 0, seen: new Set() };
-      }
-      const st = states.get(personId);
-      const raw = st === undefined ? profiles.get(personId) : undefined;
-      const mine = seen.get(personId);
-      const since = now - dedupeWindowMs;
-      const read: PersonStateRead = {
-        personId,
-        forgotten: false,
-        state: st?.state ?? null,
-        profile: raw === undefined ? null : Buffer.from(raw),
-        version: st?.version ?? 0,
-        seen: new Set(eventIds.filter((id) => (mine?.get(id) ?? -Infinity) > since)),
-      };
-      return read;
+      return requests.map((r) => loadOne(r.userId, r.tombstone, r.eventIds, now));
     },
 
     async commit(c) {
       assertOpen();
       assertVersion("commit.expectedVersion", c.expectedVersion);
+      return commitOne(c, Date.now());
+    },
+
+    async commitMany(commits) {
+      assertOpen();
+      for (const c of commits) assertVersion("commit.expectedVersion", c.expectedVersion);
       const now = Date.now();
-      if (isForgotten(c.tombstone, now)) return "forgotten";
-      if (aliases.has(c.personId)) return "conflict";
-      const version = states.get(c.personId)?.version ?? 0;
-      if (version !== c.expectedVersion) return "conflict";
-      initConsent(c.personId);
-      states.set(c.personId, { state: c.state, version: version + 1 });
-      profiles.set(c.personId, Uint8Array.from(c.profile));
-      const mine = seen.get(c.personId) ?? new Map<string, number>();
-      for (const id of c.eventIds) mine.set(id, now);
-      trimSeen(c.personId, mine, now);
-      return "ok";
+      return commits.map((c) => commitOne(c, now));
     },
 
     async updateConsent(userId, tombstone, change, atMs) {
