@@ -666,14 +666,14 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       // The records win over the merged profile's own bits.
       const packed = encodeProfile(profile(a, EMAIL | SMS | PUSH | IN_STORE));
       expect(await merge(a, b, 0, 0, packed)).toBe("ok");
-      // EMAIL granted on both; SMS and IN_STORE denied on one side; PUSH granted
-      // on one side only (unknown on the other) is withdrawn.
-      const merged = record(EMAIL, SMS | PUSH | IN_STORE);
+      // EMAIL granted on both; SMS and IN_STORE denied on one side: denied; PUSH
+      // granted on one side and never mentioned on the other: granted.
+      const merged = record(EMAIL | PUSH, SMS | IN_STORE);
       expect(await h.people.readConsent(a)).toEqual(merged);
-      expect(await h.profiles.readPerson(b, 1000)).toMatchObject({ profile: { consent: EMAIL } });
+      expect(await h.profiles.readPerson(b, 1000)).toMatchObject({ profile: { consent: EMAIL | PUSH } });
       // The merged records carry the later time of the two sides.
       expect(await consent(a, SMS, 0, 10)).toEqual(merged);
-      expect(await consent(a, SMS, 0, 11)).toEqual(record(EMAIL | SMS, PUSH | IN_STORE));
+      expect(await consent(a, SMS, 0, 11)).toEqual(record(EMAIL | SMS | PUSH, IN_STORE));
     });
 
     it("should count a side's bulk-loaded profile as its consent, and keep an opt-out of either side", async () => {
@@ -925,7 +925,7 @@ describe("redis PersonStateStore keys", () => {
     expect(await t.redis.hgetall(pk.state)).toEqual({ s: "merged", v: "2" });
     expect((await t.redis.zrange(pk.seen, 0, -1)).sort()).toEqual(["km-e", "kp-e"]);
     expect(await t.redis.hgetall(pk.consent)).toEqual({
-      [String(EMAIL)]: "5:0", // granted on one side only: withdrawn
+      [String(EMAIL)]: "5:1", // granted on one side, never mentioned on the other: granted (GPC still holds it back)
       [String(SMS)]: "5:0",
       gpc: "5:1",
       eff: `0,${EMAIL | SMS | PUSH | ADS},1`,

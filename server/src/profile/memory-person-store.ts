@@ -113,9 +113,9 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
     mine.add(member);
   };
 
-  // As the merge script: per purpose, denied when denied on either side,
-  // granted when granted on both, and granted on one side but unknown on the
-  // other is recorded as withdrawn (unknown fails closed).
+  // As the merge script: per purpose, denied when denied on either side (the
+  // stricter value), otherwise granted when granted on either side: a side
+  // with no record said nothing.
   const mergeConsent = (into: string, from: string): void => {
     const a = consent.get(into);
     const b = consent.get(from);
@@ -126,7 +126,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
       const [kindA, atA] = purposeOf(a, pa, bit);
       const [kindB, atB] = purposeOf(b, pb, bit);
       if (kindA === "unknown" && kindB === "unknown") continue;
-      const granted = kindA === "granted" && kindB === "granted";
+      const granted = kindA !== "denied" && kindB !== "denied";
       merged.records.set(bit, { atMs: Math.max(atA, atB), granted });
     }
     for (const gpcAtMs of [a?.gpcAtMs, b?.gpcAtMs]) {

@@ -346,9 +346,9 @@ if vi ~= tonumber(ARGV[4]) or vf ~= tonumber(ARGV[5]) then return 'conflict' end
 local now, ttl, window, maxSeen = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 
 -- Consent, from both sides before either profile changes. Per purpose: denied
--- when denied on either side; granted when granted on both; granted on one
--- side and unknown on the other is recorded as withdrawn (unknown fails closed,
--- and a record keeps the merged profile's own bits from granting it back).
+-- when denied on either side (the stricter value); otherwise granted when
+-- granted on either side: a side with no record said nothing, so an anonymous
+-- session merged into a customer does not withdraw what the customer granted.
 local ri, gi = readConsent(into)
 local rf, gf = readConsent(from)
 local pi, pf = profileConsent(into), profileConsent(from)
@@ -367,8 +367,7 @@ for _, b in ipairs(PURPOSES) do
   local c, tc = side(rf, pf, b)
   local v = nil
   if a == 'D' or c == 'D' then v = '0'
-  elseif a == 'G' and c == 'G' then v = '1'
-  elseif a or c then v = '0' end
+  elseif a == 'G' or c == 'G' then v = '1' end
   if v then
     fields[#fields + 1] = tostring(b)
     fields[#fields + 1] = fmt(math.max(ta, tc)) .. ':' .. v
