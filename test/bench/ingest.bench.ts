@@ -8,12 +8,13 @@
  * it pre-encodes distinct Track batches (unique event ids, a skewed mix of
  * people and event types), then
  *
- * 1. sustained ingest: sends batches as fast as the server accepts them for
- *    DURATION_S, then waits until the consumer has applied everything;
- *    `events_per_s` = events applied / time from the first send to the last
- *    effect, so a consumer that falls behind lowers the figure. `max_lag` is
- *    the largest backlog (never-delivered + pending entries) sampled every
- *    100 ms.
+ * 1. sustained ingest: a short closed-loop flood (FLOOD_S; intake outruns the
+ *    consumer, so it only estimates capacity), then a ladder of fixed offered
+ *    rates, STEP_S seconds each, from 80 % of the flood's applied rate up by
+ *    15 % a step. A rate holds when it is achieved and every event is applied
+ *    within KEEP_UP_MS of the last send; `events_per_s` is the highest rate
+ *    that held and `max_lag` the largest backlog (never-delivered + pending
+ *    entries, sampled every 100 ms) at that rate.
  * 2. freshness: with background load at half that rate, Track a view for a
  *    person who has no profile yet, then call Decide back to back until its
  *    answer no longer says PROFILE_MISSING; `freshness_p99_ms` is the p99 of
@@ -40,7 +41,10 @@ const PROFILES = Number(process.env.BENCH_PROFILES ?? 20_000);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const FLOOD_S = Number(process.env.BENCH_FLOOD_S ?? 4);
+const STEP_S = Number(process.env.BENCH_STEP_S ?? 6);
+const MAX_STEPS = Number(process.env.BENCH_MAX_STEPS ?? 8);
+const KEEP_UP_MS = Number(process.env.BENCH_KEEP_UP_MS ?? 1000);
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
 const KEY = "bench-identity-key-0123456789abcdef";
 
@@ -175,42 +179,108 @@ async function main(): Promise<void> {
       return Number(f.get("lag") ?? 0) + Number(f.get("pending") ?? 0);
     };
 
-    // Enough distinct batches for the run at 40k events/s, made before the clock starts.
-    const batchCount = Math.ceil((40_000 * DURATION_S) / BATCH);
+    // Enough distinct batches for the flood at 40k events/s, made before the clock starts.
+    const batchCount = Math.ceil((40_000 * FLOOD_S) / BATCH);
     say(`encoding ${batchCount} batches of ${BATCH} distinct events…`);
     const batches = makeBatches(batchCount, 7, "s");
     const client = rawTrackClient(address);
     await client.track(batches[0]!); // warm-up
 
-    // 1. Sustained ingest, closed loop, then drain.
-    let maxLag = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        maxLag = Math.max(maxLag, await backlog());
-        await sleep(100);
-      }
+    // 1a. Capacity estimate: closed loop for a few seconds, then drain. Intake
+    // outruns the consumer here, so this only seeds the ladder below.
+    const flood = await (async () => {
+      let next = 1;
+      let sent = 0;
+      const started = performance.now();
+      const until = started + FLOOD_S * 1000;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (performance.now() < until && next < batches.length) {
+            await client.track(batches[next++]!);
+            sent += BATCH;
+          }
+        }),
+      );
+      const sendSeconds = (performance.now() - started) / 1000;
+      while ((await backlog()) > 0) await sleep(5);
+      const seconds = (performance.now() - started) / 1000;
+      return { acceptedPerS: sent / sendSeconds, appliedPerS: sent / seconds };
     })();
-    let next = 1;
-    let sent = BATCH;
-    const started = performance.now();
-    const until = started + DURATION_S * 1000;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (performance.now() < until && next < batches.length) {
-          const body = batches[next++]!;
-          await client.track(body);
-          sent += BATCH;
-        }
-      }),
+    say(
+      `flood: intake ${flood.acceptedPerS.toFixed(0)} events/s, everything applied at ${flood.appliedPerS.toFixed(0)} events/s overall`,
     );
-    const sendSeconds = (performance.now() - started) / 1000;
-    while ((await backlog()) > 0) await sleep(5);
-    const appliedSeconds = (performance.now() - started) / 1000;
-    sampling = false;
-    await sampler;
-    const eventsPerS = (sent - BATCH) / appliedSeconds;
-    // Where Redis spent its time: the consumer's scripts are most of it.
+
+    // 1b. Sustained rate: offer events at a fixed rate for STEP_S seconds; the
+    // consumer keeps up when the offered rate is achieved and every event is
+    // applied within KEEP_UP_MS of the last send. Climb by 15 % from 80 % of
+    // the flood figure until a rate fails; events_per_s is the highest that held.
+    await redis.config("RESETSTAT");
+    let best: { rate: number; maxLag: number } | null = null;
+    let rate = Math.max(1000, Math.round(0.8 * flood.appliedPerS));
+    for (let step = 0; step < MAX_STEPS; step++, rate = Math.round(rate * 1.15)) {
+      const stepBatches = makeBatches(Math.ceil((rate * STEP_S) / BATCH), 100 + step, `r${step}-`);
+      let maxLag = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          maxLag = Math.max(maxLag, await backlog());
+          await sleep(100);
+        }
+      })();
+      const intervalMs = (1000 * BATCH) / rate;
+      const started = performance.now();
+      let inFlight = 0;
+      let sent = 0;
+      let refused = 0;
+      const calls: Promise<void>[] = [];
+      for (let i = 0; i < stepBatches.length; i++) {
+        const wait = started + i * intervalMs - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (inFlight >= 16) {
+          refused++; // the server is not taking them as fast as offered
+          continue;
+        }
+        inFlight++;
+        calls.push(
+          client.track(stepBatches[i]!).then(
+            () => {
+              inFlight--;
+              sent += BATCH;
+            },
+            () => {
+              inFlight--;
+              refused++;
+            },
+          ),
+        );
+      }
+      await Promise.all(calls);
+      const lastSend = performance.now();
+      const achieved = sent / ((lastSend - started) / 1000);
+      let drained = false;
+      while (performance.now() - lastSend < KEEP_UP_MS) {
+        if ((await backlog()) === 0) {
+          drained = true;
+          break;
+        }
+        await sleep(5);
+      }
+      sampling = false;
+      await sampler;
+      const held = drained && refused === 0 && achieved >= 0.95 * rate;
+      say(
+        `offered ${rate} events/s for ${STEP_S} s: achieved ${achieved.toFixed(0)}/s, max backlog ${maxLag}, ${drained ? "all applied" : "NOT all applied"} within ${KEEP_UP_MS} ms of the last send${refused > 0 ? `, ${refused} batches not taken` : ""}: ${held ? "kept up" : "fell behind"}`,
+      );
+      if (!held) {
+        while ((await backlog()) > 0) await sleep(20); // start the next phase from an empty log
+        break;
+      }
+      best = { rate: Math.round(achieved), maxLag };
+    }
+    if (best === null) throw new Error("the consumer kept up with no offered rate");
+    const eventsPerS = best.rate;
+    const maxLag = best.maxLag;
+    // Where Redis spent its time over the ladder: the consumer's scripts are most of it.
     const stats = (await redis.info("commandstats"))
       .split("\n")
       .map((l) => /^cmdstat_(\w+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(l))
@@ -221,7 +291,7 @@ async function main(): Promise<void> {
     say(`redis time by command: ${stats.join("; ")}`);
     const dead = await redis.xlen("rl:events:dead");
     say(
-      `ingest: ${sent - BATCH} events accepted in ${sendSeconds.toFixed(2)} s (${((sent - BATCH) / sendSeconds).toFixed(0)}/s), all applied after ${appliedSeconds.toFixed(2)} s: ${eventsPerS.toFixed(0)} events/s; max backlog ${maxLag}; dead-lettered ${dead}`,
+      `sustained: ${eventsPerS} events/s with the consumer keeping up; max backlog ${maxLag}; dead-lettered ${dead}`,
     );
     if (dead > 0) throw new Error(`${dead} events were dead-lettered`);
 
@@ -294,7 +364,8 @@ async function main(): Promise<void> {
         freshness_p99_ms: Number(p99.toFixed(2)),
         max_lag: maxLag,
         freshness_p50_ms: Number(p50.toFixed(2)),
-        accepted_per_s: Math.round((sent - BATCH) / sendSeconds),
+        intake_per_s: Math.round(flood.acceptedPerS),
+        flood_applied_per_s: Math.round(flood.appliedPerS),
         batch: BATCH,
         in_flight: IN_FLIGHT,
         background_events_per_s: Math.round(half),
