@@ -6,12 +6,17 @@
  *                    [--store ID] [--limit N] [--explain] [--addr host:port] [--deadline-ms N]
  *   relevance catalog-info [--addr host:port]
  *   relevance set-stock --sku SKU --quantity N [--store ID] [--addr host:port]
+ *   relevance track --user ID (--view SKU | --cart SKU | --purchase SKU:PRICE[,SKU:PRICE…] [--promo CODE]
+ *                   | --grant PURPOSE,… | --withdraw PURPOSE,…) [--channel web]
+ *   relevance get-person --user ID
+ *   relevance identify --user ID [--email E] [--phone P] [--loyalty-id L]
+ *   relevance forget --user ID
  *
  * Prints the response as JSON, with enum names instead of numbers. A gRPC
  * error prints its code and message on stderr and exits 1.
  */
 import { parseArgs } from "node:util";
-import { toJson } from "@bufbuild/protobuf";
+import { type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import { CHANNEL_NAMES } from "../domain/channel.js";
 import {
@@ -20,14 +25,82 @@ import {
   SetStockResponseSchema,
 } from "../gen/relevance/v1/catalog_pb.js";
 import { DecideResponseSchema, DecisionService } from "../gen/relevance/v1/decision_pb.js";
+import {
+  type EventSchema,
+  EventService,
+  ForgetResponseSchema,
+  GetPersonResponseSchema,
+  IdentifyResponseSchema,
+  PersonService,
+  Purpose,
+  TrackResponseSchema,
+} from "../gen/relevance/v1/events_pb.js";
 import { createServiceClient } from "../grpc/service-client.js";
+
+type EventInit = Exclude<MessageInitShape<typeof EventSchema>, { $typeName: "relevance.v1.Event" }>;
+
+const PURPOSES: Readonly<Record<string, Purpose>> = {
+  personalization: Purpose.PERSONALIZATION,
+  email: Purpose.EMAIL,
+  sms: Purpose.SMS,
+  push: Purpose.PUSH,
+  in_store: Purpose.IN_STORE,
+  ads: Purpose.ADS,
+};
 
 const USAGE = `usage:
   relevance decide --user ID --channel CHANNEL --use-case ID [--candidates SKU[:BASE],…] [--store ID]
                    [--limit N] [--explain] [--addr host:port] [--deadline-ms N]
   relevance catalog-info [--addr host:port]
   relevance set-stock --sku SKU --quantity N [--store ID] [--addr host:port]
-channels: ${Object.values(CHANNEL_NAMES).join(", ")}`;
+  relevance track --user ID (--view SKU | --cart SKU | --purchase SKU:PRICE[,…] [--promo CODE]
+                  | --grant PURPOSE,… | --withdraw PURPOSE,…) [--channel CHANNEL]
+  relevance get-person --user ID
+  relevance identify --user ID [--email E] [--phone P] [--loyalty-id L]
+  relevance forget --user ID
+channels: ${Object.values(CHANNEL_NAMES).join(", ")}
+purposes: ${Object.keys(PURPOSES).join(", ")}`;
+
+function purposes(
+  flag: string,
+  list: string | undefined,
+  granted: boolean,
+): { purpose: Purpose; granted: boolean }[] {
+  if (list === undefined || list === "") return [];
+  return list.split(",").map((name) => {
+    const purpose = PURPOSES[name];
+    if (purpose === undefined) {
+      throw new Error(`--${flag}: ${JSON.stringify(name)} is not one of ${Object.keys(PURPOSES).join(", ")}`);
+    }
+    return { purpose, granted };
+  });
+}
+
+/** The one event `relevance track` sends, from its flags. */
+function trackedPayload(
+  values: Record<string, string | boolean | undefined>,
+): NonNullable<EventInit["payload"]> {
+  const given = ["view", "cart", "purchase", "grant", "withdraw"].filter((f) => values[f] !== undefined);
+  if (given.length !== 1)
+    throw new Error("track needs exactly one of --view, --cart, --purchase, --grant, --withdraw");
+  if (typeof values.view === "string") return { case: "viewItem", value: { sku: values.view } };
+  if (typeof values.cart === "string") return { case: "addToCart", value: { sku: values.cart, quantity: 1 } };
+  if (typeof values.purchase === "string") {
+    const lines = values.purchase.split(",").map((part) => {
+      const i = part.lastIndexOf(":");
+      const price = Number(part.slice(i + 1));
+      if (i < 0 || !(price > 0)) throw new Error(`--purchase: ${JSON.stringify(part)} is not SKU:PRICE`);
+      return { sku: part.slice(0, i), quantity: 1, unitPrice: price };
+    });
+    const promo = typeof values.promo === "string" ? values.promo : "";
+    return { case: "purchase", value: { orderId: `cli-${Date.now()}`, lines, promoCode: promo } };
+  }
+  const changes = [
+    ...purposes("grant", values.grant as string | undefined, true),
+    ...purposes("withdraw", values.withdraw as string | undefined, false),
+  ];
+  return { case: "consentUpdate", value: { changes } };
+}
 
 function channelNumber(name: string): number {
   for (const [n, v] of Object.entries(CHANNEL_NAMES)) if (v === name) return Number(n);
@@ -73,8 +146,21 @@ async function main(argv: string[]): Promise<void> {
       "deadline-ms": { type: "string" },
       sku: { type: "string" },
       quantity: { type: "string" },
+      view: { type: "string" },
+      cart: { type: "string" },
+      purchase: { type: "string" },
+      promo: { type: "string" },
+      grant: { type: "string" },
+      withdraw: { type: "string" },
+      email: { type: "string", default: "" },
+      phone: { type: "string", default: "" },
+      "loyalty-id": { type: "string", default: "" },
     },
   });
+  const user = (): string => {
+    if (values.user === undefined) throw new Error("--user is required");
+    return values.user;
+  };
   const deadline = Date.now() + int("deadline-ms", values["deadline-ms"], 2000);
   const print = (json: unknown) => process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 
@@ -125,6 +211,52 @@ async function main(argv: string[]): Promise<void> {
           { deadline },
         );
         print(toJson(SetStockResponseSchema, res));
+      } finally {
+        client.close();
+      }
+      return;
+    }
+    case "track": {
+      const client = createServiceClient(EventService, values.addr);
+      try {
+        const res = await client.track(
+          {
+            events: [
+              {
+                eventId: `cli-${process.pid}-${Date.now()}`,
+                subject: { case: "userId", value: user() },
+                timestampMs: BigInt(Date.now()),
+                channel: channelNumber(values.channel),
+                payload: trackedPayload(values),
+              },
+            ],
+          },
+          { deadline },
+        );
+        print(toJson(TrackResponseSchema, res, { alwaysEmitImplicit: true }));
+      } finally {
+        client.close();
+      }
+      return;
+    }
+    case "get-person":
+    case "identify":
+    case "forget": {
+      const client = createServiceClient(PersonService, values.addr);
+      try {
+        if (command === "get-person") {
+          print(toJson(GetPersonResponseSchema, await client.getPerson({ userId: user() }, { deadline })));
+        } else if (command === "identify") {
+          const identifiers = { email: values.email, phone: values.phone, loyaltyId: values["loyalty-id"] };
+          print(
+            toJson(
+              IdentifyResponseSchema,
+              await client.identify({ userId: user(), identifiers }, { deadline }),
+            ),
+          );
+        } else {
+          print(toJson(ForgetResponseSchema, await client.forget({ userId: user() }, { deadline })));
+        }
       } finally {
         client.close();
       }
