@@ -1,4 +1,3 @@
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import type {
   ServerReadableStream,
   ServerUnaryCall,
@@ -19,6 +18,7 @@ import {
   UpsertItemsResponseSchema,
 } from "../gen/relevance/v1/catalog_pb.js";
 import { catalogItemFromProto, type ItemLimits } from "./catalog-item-from-proto.js";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { toServiceError } from "./to-service-error.js";
 
 export interface CatalogServiceOptions {
@@ -29,19 +29,6 @@ export interface CatalogServiceOptions {
   /** Updates one SetStock or SetPrice call may carry (option maxUpdates). */
   readonly maxUpdates: number;
   readonly onInternalError: (cause: unknown) => void;
-}
-
-function decode<T extends DescMessage>(schema: T, bytes: Buffer): MessageShape<T> {
-  try {
-    return fromBinary(schema, bytes);
-  } catch {
-    throw new DecisionError("MALFORMED_MESSAGE", `request is not a valid ${schema.typeName}`);
-  }
-}
-
-function encode<T extends DescMessage>(schema: T, init: Parameters<typeof create<T>>[1]): Buffer {
-  const bytes = toBinary(schema, create(schema, init));
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function checkUpdateCount(n: number, max: number): void {
@@ -71,7 +58,7 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
       };
       call.on("data", (bytes: Buffer) => {
         try {
-          const msg = decode(UpsertItemsRequestSchema, bytes);
+          const msg = decodeMessage(UpsertItemsRequestSchema, bytes);
           if (items.length + msg.items.length > maxUpsertItems) {
             throw new DecisionError(
               "LIMIT_EXCEEDED",
@@ -91,7 +78,10 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
         manager
           .upsert(items)
           .then((info) =>
-            callback(null, encode(UpsertItemsResponseSchema, { upserted: items.length, ...version(info) })),
+            callback(
+              null,
+              encodeMessage(UpsertItemsResponseSchema, { upserted: items.length, ...version(info) }),
+            ),
           )
           .catch(reject);
       });
@@ -103,7 +93,7 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
     setStock(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
       Promise.resolve()
         .then(() => {
-          const req = decode(SetStockRequestSchema, call.request);
+          const req = decodeMessage(SetStockRequestSchema, call.request);
           checkUpdateCount(req.updates.length, maxUpdates);
           const changes = req.updates.map((u, i) => {
             if (u.sku === "") throw invalidField(`updates[${i}].sku`, "required");
@@ -112,14 +102,14 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
           });
           return manager.setStock(changes);
         })
-        .then((info) => callback(null, encode(SetStockResponseSchema, version(info))))
+        .then((info) => callback(null, encodeMessage(SetStockResponseSchema, version(info))))
         .catch(fail(callback));
     },
 
     setPrice(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
       Promise.resolve()
         .then(() => {
-          const req = decode(SetPriceRequestSchema, call.request);
+          const req = decodeMessage(SetPriceRequestSchema, call.request);
           checkUpdateCount(req.updates.length, maxUpdates);
           const changes = req.updates.map((u, i) => {
             if (u.sku === "") throw invalidField(`updates[${i}].sku`, "required");
@@ -134,7 +124,7 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
           });
           return manager.setPrice(changes);
         })
-        .then((info) => callback(null, encode(SetPriceResponseSchema, version(info))))
+        .then((info) => callback(null, encodeMessage(SetPriceResponseSchema, version(info))))
         .catch(fail(callback));
     },
 
@@ -142,7 +132,7 @@ export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedS
       const i = manager.info();
       callback(
         null,
-        encode(GetCatalogInfoResponseSchema, {
+        encodeMessage(GetCatalogInfoResponseSchema, {
           catalogVersion: i.version,
           items: i.items,
           stores: i.stores,

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import type {
   ServerReadableStream,
   ServerUnaryCall,
@@ -19,6 +19,7 @@ import {
 } from "../gen/relevance/v1/events_pb.js";
 import type { IdentifierHasher } from "../identity/identifier-hasher.js";
 import { type EventLimits, eventFromProto } from "./event-from-proto.js";
+import { decodeMessage } from "./message-codec.js";
 import { toServiceError } from "./to-service-error.js";
 
 export interface EventServiceOptions {
@@ -72,17 +73,6 @@ function checkBatchSize(n: number, max: number): void {
   if (n > max) throw new DecisionError("LIMIT_EXCEEDED", exceedsLimit("events", n, max, "maxTrackEvents"));
 }
 
-function decode<T extends typeof TrackRequestSchema | typeof TrackStreamRequestSchema>(
-  schema: T,
-  bytes: Buffer,
-) {
-  try {
-    return fromBinary(schema, bytes);
-  } catch {
-    throw new DecisionError("MALFORMED_MESSAGE", `request is not a valid ${schema.typeName}`);
-  }
-}
-
 /**
  * gRPC handlers of `relevance.v1.EventService`. An event is accepted once it
  * is in the event log; a bad event is rejected on its own (INVALID_ARGUMENT
@@ -98,7 +88,7 @@ export function eventServiceHandlers(options: EventServiceOptions): UntypedServi
     track(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
       Promise.resolve()
         .then(async () => {
-          const req = decode(TrackRequestSchema, call.request);
+          const req = decodeMessage(TrackRequestSchema, call.request);
           checkBatchSize(req.events.length, maxTrackEvents);
           const { valid, validIndexes, rejected } = sortBatch(req.events, 0, options);
           await intake.accept(valid);
@@ -137,7 +127,7 @@ export function eventServiceHandlers(options: EventServiceOptions): UntypedServi
         chain = chain
           .then(async () => {
             if (failed) return;
-            const msg = decode(TrackStreamRequestSchema, bytes);
+            const msg = decodeMessage(TrackStreamRequestSchema, bytes);
             checkBatchSize(msg.events.length, maxTrackEvents);
             if (count + msg.events.length > maxTrackStreamEvents) {
               throw new DecisionError(

@@ -1,4 +1,3 @@
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { Consent } from "../domain/consent.js";
 import type { LifeEventType as DomainLifeEvent } from "../domain/event.js";
@@ -18,6 +17,7 @@ import { IdentifierError, type IdentifierHasher } from "../identity/identifier-h
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import { deriveFeatures } from "../profile/features/derive.js";
 import type { FeatureConfig } from "../profile/features/feature-config.js";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { toServiceError } from "./to-service-error.js";
 
 export interface PersonServiceOptions {
@@ -28,19 +28,6 @@ export interface PersonServiceOptions {
   readonly featureConfig: FeatureConfig;
   readonly limits: { readonly maxUserIdLength: number };
   readonly onInternalError: (cause: unknown) => void;
-}
-
-function decode<T extends DescMessage>(schema: T, bytes: Buffer): MessageShape<T> {
-  try {
-    return fromBinary(schema, bytes);
-  } catch {
-    throw new DecisionError("MALFORMED_MESSAGE", `request is not a valid ${schema.typeName}`);
-  }
-}
-
-function encode<T extends DescMessage>(schema: T, init: Parameters<typeof create<T>>[1]): Buffer {
-  const bytes = toBinary(schema, create(schema, init));
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function userId(value: string, max: number): string {
@@ -91,7 +78,7 @@ export function personServiceHandlers(options: PersonServiceOptions): UntypedSer
 
   return {
     identify: unary(async (bytes) => {
-      const req = decode(IdentifyRequestSchema, bytes);
+      const req = decodeMessage(IdentifyRequestSchema, bytes);
       const id = userId(req.userId, limits.maxUserIdLength);
       const raw = req.identifiers;
       if (raw === undefined || (raw.email === "" && raw.phone === "" && raw.loyaltyId === "")) {
@@ -105,13 +92,16 @@ export function personServiceHandlers(options: PersonServiceOptions): UntypedSer
         throw error;
       }
       const result = await identity.link(id, hashed);
-      return encode(IdentifyResponseSchema, { personId: result.personId, mergedIds: result.mergedIds });
+      return encodeMessage(IdentifyResponseSchema, {
+        personId: result.personId,
+        mergedIds: result.mergedIds,
+      });
     }),
 
     forget: unary(async (bytes) => {
-      const req = decode(ForgetRequestSchema, bytes);
+      const req = decodeMessage(ForgetRequestSchema, bytes);
       const result = await identity.forget(userId(req.userId, limits.maxUserIdLength));
-      return encode(ForgetResponseSchema, {
+      return encodeMessage(ForgetResponseSchema, {
         idsForgotten: result.idsForgotten,
         keysDeleted: result.keysDeleted,
         logEntriesDeleted: result.logEntriesDeleted,
@@ -119,12 +109,12 @@ export function personServiceHandlers(options: PersonServiceOptions): UntypedSer
     }),
 
     getPerson: unary(async (bytes) => {
-      const req = decode(GetPersonRequestSchema, bytes);
+      const req = decodeMessage(GetPersonRequestSchema, bytes);
       const id = userId(req.userId, limits.maxUserIdLength);
       const read = await identity.read(id);
       const consent = read.forgotten ? null : await people.readConsent(read.personId);
       if (read.state === null) {
-        return encode(GetPersonResponseSchema, { personId: read.personId, found: false });
+        return encodeMessage(GetPersonResponseSchema, { personId: read.personId, found: false });
       }
       const now = Date.now();
       const f = deriveFeatures(read.state, now, featureConfig);
@@ -135,7 +125,7 @@ export function personServiceHandlers(options: PersonServiceOptions): UntypedSer
       });
       const replenishment: Record<string, number> = {};
       for (const [sku, r] of f.replenishmentDays) replenishment[sku] = r.value;
-      return encode(GetPersonResponseSchema, {
+      return encodeMessage(GetPersonResponseSchema, {
         personId: read.personId,
         found: true,
         recencyDays: feature(f.recencyDays),

@@ -8,6 +8,7 @@ import type {
 import type { MemoryConsent, MemoryPeople, MemoryProfileStore } from "./memory-profile-store.js";
 import {
   assertConsentChange,
+  assertMergeArguments,
   assertVersion,
   GPC_PURPOSES,
   NO_CONSENT,
@@ -252,10 +253,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
 
     async merge(m) {
       assertOpen();
-      if (m.into === m.from)
-        throw new RangeError(`merge: into and from are the same person ${JSON.stringify(m.into)}`);
-      assertVersion("merge.intoVersion", m.intoVersion);
-      assertVersion("merge.fromVersion", m.fromVersion);
+      assertMergeArguments(m);
       const { into, from } = m;
       if (aliases.has(into) || aliases.has(from)) return "conflict";
       const vi = states.get(into)?.version ?? 0;

@@ -94,3 +94,16 @@ export function assertVersion(name: string, value: number): void {
     throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
 }
+
+/** The argument checks both stores make before a merge. Throws a `RangeError` naming the field. */
+export function assertMergeArguments(m: {
+  into: string;
+  from: string;
+  intoVersion: number;
+  fromVersion: number;
+}): void {
+  if (m.into === m.from)
+    throw new RangeError(`merge: into and from are the same person ${JSON.stringify(m.into)}`);
+  assertVersion("merge.intoVersion", m.intoVersion);
+  assertVersion("merge.fromVersion", m.fromVersion);
+}

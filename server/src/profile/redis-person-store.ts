@@ -17,6 +17,7 @@ import {
 } from "./person-scripts.js";
 import {
   assertConsentChange,
+  assertMergeArguments,
   assertVersion,
   NO_CONSENT,
   type PersonStateStoreOptions,
@@ -212,10 +213,7 @@ export function createRedisPersonStore(options: RedisPersonStoreOptions): Person
 
     async merge(m) {
       assertOpen();
-      if (m.into === m.from)
-        throw new RangeError(`merge: into and from are the same person ${JSON.stringify(m.into)}`);
-      assertVersion("merge.intoVersion", m.intoVersion);
-      assertVersion("merge.fromVersion", m.fromVersion);
+      assertMergeArguments(m);
       return commands.relevancePersonMerge(
         keyPrefix,
         m.into,
