@@ -3,18 +3,13 @@ import type { PersonStateCommit, PersonStateStore } from "../domain/stores.js";
 import type { IdentifierHasher } from "../identity/identifier-hasher.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import type { Logger } from "../log.js";
+import { featureStateOf } from "../profile/feature-state-of.js";
 import type { ItemLookup } from "../profile/features/apply-event.js";
 import { applyEvent } from "../profile/features/apply-event.js";
 import { deriveProfile } from "../profile/features/derive.js";
 import type { FeatureConfig } from "../profile/features/feature-config.js";
-import {
-  decodeFeatureState,
-  emptyFeatureState,
-  encodeFeatureState,
-  type FeatureState,
-  featureStateFromProfile,
-} from "../profile/features/feature-state.js";
-import { decodeProfile, encodeProfile } from "../profile/profile-codec.js";
+import { emptyFeatureState, encodeFeatureState } from "../profile/features/feature-state.js";
+import { encodeProfile } from "../profile/profile-codec.js";
 import type { EventLog, LogEntry } from "./event-log.js";
 import { decodeLoggedEvent, LoggedEventError } from "./logged-event.js";
 
@@ -110,18 +105,6 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   /** People whose events a batch in flight is applying, and that batch's work. */
   const busy = new Map<string, Promise<unknown>>();
 
-  const startState = (state: string | null, profile: Buffer | null, personId: string): FeatureState => {
-    if (state !== null) return decodeFeatureState(state, features);
-    if (profile !== null) {
-      try {
-        return featureStateFromProfile(decodeProfile(personId, profile, features));
-      } catch {
-        // An unreadable bulk profile is replaced by what events say.
-      }
-    }
-    return emptyFeatureState(features);
-  };
-
   /** One id's events in a batch, and the log entries that carried them. */
   interface Group {
     readonly userId: string;
@@ -184,7 +167,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
             await identity.link(e.userId, e.identifiers);
           }
         }
-        const state = startState(read.state, read.profile, read.personId);
+        const state = featureStateOf(read, features) ?? emptyFeatureState(features);
         for (const e of fresh) applyEvent(state, e, items, featureConfig);
         commits.push({
           personId: read.personId,

@@ -1,19 +1,18 @@
 import type { HashedIdentifier } from "../domain/event.js";
-import type { PersonStateRead, PersonStateStore } from "../domain/stores.js";
+import type { PersonStateStore } from "../domain/stores.js";
 import { DecisionError } from "../errors/index.js";
 import type { EventLog } from "../events/event-log.js";
+import { featureStateOf } from "../profile/feature-state-of.js";
 import { deriveProfile } from "../profile/features/derive.js";
 import type { FeatureConfig } from "../profile/features/feature-config.js";
 import {
-  decodeFeatureState,
   emptyFeatureState,
   encodeFeatureState,
   type FeatureState,
   FeatureStateDecodeError,
-  featureStateFromProfile,
 } from "../profile/features/feature-state.js";
 import { mergeFeatureStates } from "../profile/features/merge-states.js";
-import { decodeProfile, encodeProfile } from "../profile/profile-codec.js";
+import { encodeProfile } from "../profile/profile-codec.js";
 import { type IdentifierHasher, identifierKey } from "./identifier-hasher.js";
 
 export interface IdentityResolverOptions {
@@ -48,18 +47,6 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const { people, log, hasher, features, featureConfig } = options;
   const maxConflicts = options.maxConflicts ?? 8;
 
-  const stateOf = (read: PersonStateRead): FeatureState | null => {
-    if (read.state !== null) return decodeFeatureState(read.state, features);
-    if (read.profile !== null) {
-      try {
-        return featureStateFromProfile(decodeProfile(read.personId, read.profile, features));
-      } catch {
-        return null;
-      }
-    }
-    return null;
-  };
-
   const load = (id: string) => people.load(id, hasher.tombstone(id), []);
 
   const mergeInto = async (into: string, from: string): Promise<void> => {
@@ -73,8 +60,8 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       }
       if (b.personId === a.personId) return; // merged meanwhile
       const merged = mergeFeatureStates(
-        stateOf(a) ?? emptyFeatureState(features),
-        stateOf(b) ?? emptyFeatureState(features),
+        featureStateOf(a, features) ?? emptyFeatureState(features),
+        featureStateOf(b, features) ?? emptyFeatureState(features),
         featureConfig,
       );
       const result = await people.merge({
@@ -124,7 +111,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       const r = await load(userId);
       if (r.forgotten) return { personId: r.personId, state: null, forgotten: true };
       try {
-        return { personId: r.personId, state: stateOf(r), forgotten: false };
+        return { personId: r.personId, state: featureStateOf(r, features), forgotten: false };
       } catch (error) {
         if (!(error instanceof FeatureStateDecodeError)) throw error;
         throw new DecisionError(
