@@ -20,7 +20,7 @@ export const ErrorCatalogue = {
   CANCELLED: { id: "RL1006", code: status.CANCELLED },
   /** The server has no room for more work right now. */
   OVERLOADED: { id: "RL1007", code: status.RESOURCE_EXHAUSTED },
-  /** The server is starting or stopping. */
+  /** The server is starting or stopping, or a store it needs (the event log) is unavailable: retry. */
   UNAVAILABLE: { id: "RL1008", code: status.UNAVAILABLE },
   /** A SKU named by an admin request is not in the catalog. */
   NOT_FOUND: { id: "RL1009", code: status.NOT_FOUND },

@@ -60,7 +60,15 @@ export function createEventIntake(options: EventIntakeOptions): EventIntake {
     stats,
     async accept(events) {
       if (events.length === 0) return;
-      if (performance.now() - readAt > cacheMs) await refreshBacklog();
+      if (performance.now() - readAt > cacheMs) {
+        try {
+          await refreshBacklog();
+        } catch (error) {
+          throw new DecisionError("UNAVAILABLE", "events: the event log is unavailable; retry", {
+            cause: error,
+          });
+        }
+      }
       if (backlog + events.length > maxBacklog) {
         stats.refusedBacklog += events.length;
         throw new DecisionError(
@@ -68,7 +76,17 @@ export function createEventIntake(options: EventIntakeOptions): EventIntake {
           `events: ${backlog} accepted events are waiting to be applied, over the limit of ${maxBacklog} (option maxEventBacklog); retry later`,
         );
       }
-      await log.append(events.map((e) => ({ userId: e.userId, data: encodeLoggedEvent(e) })));
+      try {
+        await log.append(events.map((e) => ({ userId: e.userId, data: encodeLoggedEvent(e) })));
+      } catch (error) {
+        // Part of a batch may be in the log already: resending all of it is safe,
+        // the consumer applies each event id once.
+        throw new DecisionError(
+          "UNAVAILABLE",
+          "events: the event log is unavailable, so the batch may not have been accepted; resend it (event ids make that safe)",
+          { cause: error },
+        );
+      }
       backlog += events.length;
       const consent = events.filter((e) => e.kind === "consent_update");
       if (consent.length > 0) {
