@@ -128,7 +128,7 @@ function rawTrackClient(address: string): { track: RawTrack; close(): void } {
   };
 }
 
-async function startServer(redisUrl: string, port: number): Promise<ChildProcess> {
+async function startServer(redisUrl: string, port: number, consumer = true): Promise<ChildProcess> {
   const script = new URL("../../server/src/main.js", import.meta.url).pathname;
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
@@ -138,6 +138,7 @@ async function startServer(redisUrl: string, port: number): Promise<ChildProcess
       REDIS_URL: redisUrl,
       PORT: String(port),
       RELEVANCE_IDENTITY_KEY: KEY,
+      RELEVANCE_CONSUMER: consumer ? "1" : "0",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -164,12 +165,22 @@ async function startServer(redisUrl: string, port: number): Promise<ChildProcess
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
-  let server: ChildProcess | null = null;
+  const servers: ChildProcess[] = [];
   try {
     say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    server = await startServer(redisServer.url, port);
+    // BENCH_TOPOLOGY=split: Track and Decide go to an instance whose consumer
+    // is off, and a second instance only consumes (RELEVANCE_CONSUMER=0 on the
+    // first): how the work spreads when intake and consumer get a core each.
+    const split = process.env.BENCH_TOPOLOGY === "split";
+    servers.push(await startServer(redisServer.url, port, !split));
+    if (split) servers.push(await startServer(redisServer.url, port + 1, true));
+    say(
+      split
+        ? "topology: one serving instance (consumer off) + one consuming instance"
+        : "topology: one instance",
+    );
     const address = `127.0.0.1:${port}`;
     const backlog = async () => {
       const groups = (await redis.xinfo("GROUPS", "rl:events")) as (string | number)[][];
@@ -369,11 +380,13 @@ async function main(): Promise<void> {
         batch: BATCH,
         in_flight: IN_FLIGHT,
         background_events_per_s: Math.round(half),
+        topology: split ? "split" : "single",
       })}\n`,
     );
   } finally {
-    if (server !== null && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once("exit", r));
+    for (const server of servers) {
+      if (server.exitCode !== null) continue;
+      const exited = new Promise((r) => server.once("exit", r));
       server.kill("SIGTERM");
       await exited;
     }
