@@ -3,6 +3,7 @@ import type { PersonStateStore } from "../domain/stores.js";
 import { DecisionError } from "../errors/index.js";
 import type { IdentifierHasher } from "../identity/identifier-hasher.js";
 import type { EventLog } from "./event-log.js";
+import { applyConsentUpdate, encodeLoggedEvent } from "./logged-event.js";
 
 /** Options of `createEventIntake`. */
 export interface EventIntakeOptions {
@@ -28,11 +29,6 @@ export interface EventIntake {
    */
   accept(events: readonly PersonEvent[]): Promise<void>;
   readonly stats: { accepted: number; refusedBacklog: number };
-}
-
-/** The JSON an event is kept as in the log; `decodeLoggedEvent` reads it back. */
-export function encodeLoggedEvent(event: PersonEvent): string {
-  return JSON.stringify(event);
 }
 
 export function createEventIntake(options: EventIntakeOptions): EventIntake {
@@ -90,16 +86,7 @@ export function createEventIntake(options: EventIntakeOptions): EventIntake {
       backlog += events.length;
       const consent = events.filter((e) => e.kind === "consent_update");
       if (consent.length > 0) {
-        await Promise.all(
-          consent.map((e) =>
-            people.updateConsent(
-              e.userId,
-              hasher.tombstone(e.userId),
-              { granted: e.granted, denied: e.denied, globalOptOut: e.globalOptOut },
-              e.timestampMs,
-            ),
-          ),
-        );
+        await Promise.all(consent.map((e) => applyConsentUpdate(people, e, hasher.tombstone(e.userId))));
       }
       stats.accepted += events.length;
     },

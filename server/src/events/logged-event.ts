@@ -1,7 +1,29 @@
 import { isChannel } from "../domain/channel.js";
-import type { PersonEvent } from "../domain/event.js";
+import type { ConsentUpdateEvent, PersonEvent } from "../domain/event.js";
+import type { ConsentRecord, PersonStateStore } from "../domain/stores.js";
 
-export { encodeLoggedEvent } from "./event-intake.js";
+/** The JSON an event is kept as in the log; `decodeLoggedEvent` reads it back. */
+export function encodeLoggedEvent(event: PersonEvent): string {
+  return JSON.stringify(event);
+}
+
+/**
+ * Applies a consent_update to the person its id resolves to. Idempotent (per
+ * purpose the latest timestamp wins), so Track applying it before answering
+ * and the consumer applying it again from the log agree.
+ */
+export function applyConsentUpdate(
+  people: PersonStateStore,
+  event: ConsentUpdateEvent,
+  tombstone: string,
+): Promise<ConsentRecord> {
+  return people.updateConsent(
+    event.userId,
+    tombstone,
+    { granted: event.granted, denied: event.denied, globalOptOut: event.globalOptOut },
+    event.timestampMs,
+  );
+}
 
 /** A log entry that is not an event this version understands: it goes to the dead-letter log. */
 export class LoggedEventError extends Error {

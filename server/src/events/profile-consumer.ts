@@ -11,7 +11,7 @@ import type { FeatureConfig } from "../profile/features/feature-config.js";
 import { emptyFeatureState, encodeFeatureState } from "../profile/features/feature-state.js";
 import { encodeProfile } from "../profile/profile-codec.js";
 import type { EventLog, LogEntry } from "./event-log.js";
-import { decodeLoggedEvent, LoggedEventError } from "./logged-event.js";
+import { applyConsentUpdate, decodeLoggedEvent, LoggedEventError } from "./logged-event.js";
 
 /** Options of `createProfileConsumer`. */
 export interface ProfileConsumerOptions {
@@ -157,12 +157,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
         // events applied, so a crash in between redoes them rather than losing them.
         for (const e of fresh) {
           if (e.kind === "consent_update") {
-            await people.updateConsent(
-              e.userId,
-              group.tombstone,
-              { granted: e.granted, denied: e.denied, globalOptOut: e.globalOptOut },
-              e.timestampMs,
-            );
+            await applyConsentUpdate(people, e, group.tombstone);
           } else if (e.kind === "identify") {
             await identity.link(e.userId, e.identifiers);
           }
