@@ -29,6 +29,8 @@ end
 return #ARGV / 2
 `;
 const APPEND_CHUNK = 500;
+/** Most never-delivered entries counted one by one when Redis cannot report the lag. */
+const LAG_COUNT_LIMIT = 100_000;
 
 function toEntry([id, fields]: RawEntry): LogEntry | null {
   if (fields === null) return null; // deleted while pending
@@ -73,6 +75,17 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
   redis.defineCommand("relevanceLogAppend", { numberOfKeys: 1, lua: APPEND_LUA });
   const commands = redis as unknown as {
     relevanceLogAppend(stream: string, ...args: string[]): Promise<number>;
+  };
+
+  /** This log's consumer group as XINFO GROUPS reports it, or null when it is missing. */
+  const groupInfo = async (): Promise<Map<string, string | number | null> | null> => {
+    const groups = (await redis.xinfo("GROUPS", stream)) as (string | number | null)[][];
+    for (const g of groups) {
+      const info = new Map<string, string | number | null>();
+      for (let i = 0; i + 1 < g.length; i += 2) info.set(String(g[i]), g[i + 1]!);
+      if (info.get("name") === group) return info;
+    }
+    return null;
   };
 
   const claimIds = async (consumer: string, ids: string[]): Promise<LogEntry[]> => {
@@ -184,32 +197,23 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
     },
 
     async backlog() {
-      const groups = (await redis.xinfo("GROUPS", stream)) as (string | number | null)[][];
-      for (const g of groups) {
-        const info = new Map<string, string | number | null>();
-        for (let i = 0; i + 1 < g.length; i += 2) info.set(String(g[i]), g[i + 1]!);
-        if (info.get("name") !== group) continue;
-        const pending = Number(info.get("pending") ?? 0);
-        // lag is null when Redis cannot tell (after XDEL in the undelivered range): count it.
-        let lag = info.get("lag");
-        if (lag === null || lag === undefined) {
-          const last = String(info.get("last-delivered-id") ?? "0-0");
-          lag = (await redis.xrange(stream, `(${last}`, "+")).length;
-        }
-        return { undelivered: Number(lag), pending };
+      const info = await groupInfo();
+      if (info === null) return { undelivered: await redis.xlen(stream), pending: 0 };
+      const pending = Number(info.get("pending") ?? 0);
+      // lag is null when Redis cannot tell (after XDEL in the undelivered range,
+      // until the consumer reads past it): count, up to a bound, rather than
+      // pull a whole backlog of entries into this process.
+      let lag = info.get("lag");
+      if (lag === null || lag === undefined) {
+        const last = String(info.get("last-delivered-id") ?? "0-0");
+        lag = (await redis.xrange(stream, `(${last}`, "+", "COUNT", LAG_COUNT_LIMIT)).length;
       }
-      return { undelivered: await redis.xlen(stream), pending: 0 };
+      return { undelivered: Number(lag), pending };
     },
 
     async trim() {
-      const groups = (await redis.xinfo("GROUPS", stream)) as (string | number | null)[][];
-      let last: string | null = null;
-      for (const g of groups) {
-        for (let i = 0; i + 1 < g.length; i += 2) {
-          if (g[i] === "name" && g[i + 1] !== group) break;
-          if (g[i] === "last-delivered-id") last = String(g[i + 1]);
-        }
-      }
+      const info = await groupInfo();
+      const last = info === null ? null : String(info.get("last-delivered-id") ?? "0-0");
       if (last === null || last === "0-0") return 0;
       // Everything before the oldest pending entry, and up to the last delivered one, is done.
       const summary = (await redis.xpending(stream, group)) as [
