@@ -92,6 +92,10 @@ describe.each(STORE_KINDS)("events on %s", (kind) => {
     expect(t.errors).toEqual([]);
   });
 
+  /** Decide for SKU-A on the web, where consent is not needed to rank. */
+  const decideOnWeb = (userId: string) =>
+    t.decision.decide({ userId, channel: 1, useCase: "t", candidates: [{ sku: "SKU-A" }] });
+
   const applied = (userId: string, count: number) =>
     eventually(
       () => people.getPerson({ userId }),
@@ -159,16 +163,11 @@ describe.each(STORE_KINDS)("events on %s", (kind) => {
 
   it("turns a new person's views into a profile Decide reads", async () => {
     const user = `new-${kind}`;
-    const before = await t.decision.decide({
-      userId: user,
-      channel: 1,
-      useCase: "t",
-      candidates: [{ sku: "SKU-A" }],
-    });
+    const before = await decideOnWeb(user);
     expect(before.degradations).toContain(Degradation.PROFILE_MISSING);
     await events.track({ events: [view(user, "SKU-B"), view(user, "SKU-B")] });
     const after = await eventually(
-      () => t.decision.decide({ userId: user, channel: 1, useCase: "t", candidates: [{ sku: "SKU-A" }] }),
+      () => decideOnWeb(user),
       (d) => !d.degradations.includes(Degradation.PROFILE_MISSING),
     );
     expect(after.degradations).toEqual([]);
@@ -255,12 +254,7 @@ describe.each(STORE_KINDS)("events on %s", (kind) => {
     );
     expect(t.server.consumer!.stats.droppedForgotten).toBe(dropped + 2);
     expect((await people.getPerson({ userId: user })).found).toBe(false);
-    const d = await t.decision.decide({
-      userId: user,
-      channel: 1,
-      useCase: "t",
-      candidates: [{ sku: "SKU-A" }],
-    });
+    const d = await decideOnWeb(user);
     expect(d.degradations).toContain(Degradation.PROFILE_MISSING);
   });
 
