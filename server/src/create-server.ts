@@ -33,7 +33,7 @@ import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
-import { DEFAULT_FEATURE_CONFIG } from "./profile/features/feature-config.js";
+import { resolveFeatureConfig } from "./profile/features/feature-config.js";
 import { createMemoryPersonStore } from "./profile/memory-person-store.js";
 import { createMemoryProfileStore, type MemoryProfileStore } from "./profile/memory-profile-store.js";
 import { createRedisPersonStore } from "./profile/redis-person-store.js";
@@ -135,7 +135,7 @@ export async function createServer(
     eventLog = createMemoryEventLog();
   }
   const hasher = createIdentifierHasher(options.identityKey !== "" ? options.identityKey : randomBytes(32));
-  const featureConfig = DEFAULT_FEATURE_CONFIG;
+  const featureConfig = resolveFeatureConfig(options.profileFeatures);
   const identity = createIdentityResolver({
     people,
     log: eventLog,

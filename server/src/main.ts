@@ -8,7 +8,8 @@
  * RELEVANCE_THREADS,
  * RELEVANCE_IDENTITY_KEY (HMAC key for identifiers; required with Redis),
  * RELEVANCE_CONSUMER (0: do not apply events in this instance),
- * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left), LOG_LEVEL,
+ * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left),
+ * RELEVANCE_LOYALTY_THRESHOLDS ("silver,gold,platinum" purchase values), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
  * made over gRPC and printed.
@@ -34,6 +35,20 @@ function envInt(name: string, fallback: number): number {
   return n;
 }
 
+/** "silver,gold,platinum" purchase values over the loyalty window, e.g. "200,1000,5000". */
+function loyaltyThresholds(
+  raw: string | undefined,
+): { silver: number; gold: number; platinum: number } | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const [silver, gold, platinum, ...rest] = raw.split(",").map(Number);
+  if (silver === undefined || gold === undefined || platinum === undefined || rest.length > 0) {
+    throw new Error(
+      `RELEVANCE_LOYALTY_THRESHOLDS must be "silver,gold,platinum", got ${JSON.stringify(raw)}`,
+    );
+  }
+  return { silver, gold, platinum };
+}
+
 async function main(): Promise<void> {
   const demo = process.argv.includes("--demo");
   const log = createLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? "info");
@@ -46,6 +61,7 @@ async function main(): Promise<void> {
     threads: envInt("RELEVANCE_THREADS", DEFAULT_SERVER_OPTIONS.threads),
     identityKey: process.env.RELEVANCE_IDENTITY_KEY ?? "",
     consumer: process.env.RELEVANCE_CONSUMER !== "0",
+    profileFeatures: { loyaltyThresholds: loyaltyThresholds(process.env.RELEVANCE_LOYALTY_THRESHOLDS) },
     consumerClaimIdleMs: envInt(
       "RELEVANCE_CONSUMER_CLAIM_IDLE_MS",
       DEFAULT_SERVER_OPTIONS.consumerClaimIdleMs,

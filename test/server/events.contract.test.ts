@@ -7,6 +7,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resolveServerOptions } from "../../server/src/config/server-options.js";
 import { Degradation, Treatment } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import {
   type EventSchema,
@@ -69,6 +70,12 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, ms
   }
 }
 
+it("rejects loyalty thresholds out of order at start-up, naming the knob", () => {
+  expect(() =>
+    resolveServerOptions({ profileFeatures: { loyaltyThresholds: { silver: 100, gold: 50 } } }),
+  ).toThrow(/options\.loyaltyThresholds\.gold must not be below the tier under it/);
+});
+
 describe.each(STORE_KINDS)("events on %s", (kind) => {
   let target: StoreTarget;
   let t: TestServer;
@@ -77,7 +84,11 @@ describe.each(STORE_KINDS)("events on %s", (kind) => {
 
   beforeAll(async () => {
     target = await storeTarget(kind);
-    t = await startTestServer(target, { maxTrackEvents: 50, minProfileEvents: 1 });
+    t = await startTestServer(target, {
+      maxTrackEvents: 50,
+      minProfileEvents: 1,
+      profileFeatures: { loyaltyThresholds: { silver: 10, gold: 50, platinum: 100 } },
+    });
     await upsert(t, [item("SKU-A"), item("SKU-B", { category: ["shoes", "running"] }), item("SKU-C")]);
     events = createServiceClient(EventService, t.server.address);
     people = createServiceClient(PersonService, t.server.address);
@@ -126,6 +137,23 @@ describe.each(STORE_KINDS)("events on %s", (kind) => {
     const p = await applied(user, 2);
     expect(p.found).toBe(true);
     expect(Number(p.eventsApplied)).toBe(2);
+  });
+
+  it("puts people in loyalty tiers by the configured thresholds", async () => {
+    const user = `tier-${kind}`;
+    await events.track({
+      events: [
+        view(user, "SKU-A", {
+          payload: {
+            case: "purchase",
+            value: { orderId: `o-${kind}`, lines: [{ sku: "SKU-A", quantity: 3, unitPrice: 20 }] },
+          },
+        }),
+      ],
+    });
+    const p = await applied(user, 1);
+    expect(p.monetary?.value).toBe(60);
+    expect(p.loyaltyTier?.value).toBe(2); // gold: 60 ≥ 50, below 100
   });
 
   it("refuses an unusable batch as a whole", async () => {

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { MAX_TOP_K } from "../../../core-wasm/src/layout.js";
+import { type FeatureOptions, resolveFeatureConfig } from "../profile/features/feature-config.js";
 
 /** Everything `createServer` can be told. Only `server/src/main.ts` reads the environment. */
 export interface ServerOptions {
@@ -89,6 +90,13 @@ export interface ServerOptions {
    * the ranking is non-personalised and flagged PROFILE_SPARSE. @default 3
    */
   minProfileEvents: number;
+  /**
+   * Knobs of the derived features (decay half-life, event weights, session
+   * gap, loyalty window and tier thresholds, list bounds); any left out take
+   * their defaults. See server/src/profile/features/feature-config.ts.
+   * @default {}
+   */
+  profileFeatures: FeatureOptions;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -131,6 +139,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   consumerClaimIdleMs: 10_000,
   personTtlMs: 400 * 24 * 3600 * 1000,
   minProfileEvents: 3,
+  profileFeatures: Object.freeze({}),
 });
 
 function positiveInt(
@@ -183,6 +192,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "consumerClaimIdleMs", 1);
   positiveInt(o, "personTtlMs", 1000);
   positiveInt(o, "minProfileEvents", 0);
+  resolveFeatureConfig(o.profileFeatures); // throws a RangeError naming the knob
   if (o.identityKey !== "" && Buffer.byteLength(o.identityKey) < 16) {
     throw new Error(
       "options.identityKey must be at least 16 bytes (or empty for a random one without Redis)",
