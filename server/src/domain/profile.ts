@@ -1,3 +1,5 @@
+import type { LifeEventType } from "./event.js";
+
 /** Loyalty tier of a person; 0 means not enrolled. */
 export const LoyaltyTier = { NONE: 0, SILVER: 1, GOLD: 2, PLATINUM: 3 } as const;
 export type LoyaltyTier = (typeof LoyaltyTier)[keyof typeof LoyaltyTier];
@@ -28,9 +30,53 @@ export interface Profile {
   readonly events: number;
   /** Bits of `Consent` the person has granted. */
   readonly consent: number;
+  /** What policy rules test besides the scoring terms (orders, life events, replenishment…). */
+  readonly signals: PersonSignals;
   /** When the profile last changed, in ms since the epoch. */
   readonly updatedAtMs: number;
 }
+
+/** A life event coming up for the person. */
+export interface ComingLifeEvent {
+  readonly type: LifeEventType;
+  /** UTC day number (days since the epoch) of its next occurrence. */
+  readonly nextDay: number;
+}
+
+/** An item the person buys again and again. */
+export interface ReplenishmentDue {
+  readonly sku: string;
+  /** UTC day number the next purchase is due: the last purchase plus the median interval. */
+  readonly dueDay: number;
+}
+
+/**
+ * Facts about the person that policy rules test (see `relevance.v1.Fact`),
+ * derived by the profile consumer and packed with the profile.
+ */
+export interface PersonSignals {
+  readonly orders: number;
+  /** Last purchase in ms since the epoch; 0 when the person never bought. */
+  readonly lastPurchaseMs: number;
+  /** Buying intent of the session going on at `Profile.updatedAtMs`, in [0, 1]. */
+  readonly sessionIntent: number;
+  /** Soonest first, at most MAX_SIGNAL_LIFE_EVENTS. */
+  readonly lifeEvents: readonly ComingLifeEvent[];
+  /** Soonest due first, at most MAX_SIGNAL_REPLENISHMENTS. */
+  readonly replenishment: readonly ReplenishmentDue[];
+}
+
+export const MAX_SIGNAL_LIFE_EVENTS = 4;
+export const MAX_SIGNAL_REPLENISHMENTS = 8;
+
+/** Signals of a person about whom nothing is known beyond the scoring terms. */
+export const NO_SIGNALS: PersonSignals = Object.freeze({
+  orders: 0,
+  lastPurchaseMs: 0,
+  sessionIntent: 0,
+  lifeEvents: Object.freeze([]) as readonly ComingLifeEvent[],
+  replenishment: Object.freeze([]) as readonly ReplenishmentDue[],
+});
 
 /**
  * Everything Decide needs about one person, read in one round trip: the profile
