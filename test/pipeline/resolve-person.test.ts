@@ -27,6 +27,7 @@ function profile(consent: number): Profile {
 
 const found = (consent: number): PersonRead => ({
   kind: "found",
+  personId: "u1",
   profile: profile(consent),
   capped: ["C"],
   redeemed: ["R"],
@@ -105,8 +106,8 @@ describe("resolvePerson()", () => {
   });
 
   it.each<[PersonRead, Degradation]>([
-    [{ kind: "missing", capped: ["C"], redeemed: [] }, Degradation.PROFILE_MISSING],
-    [{ kind: "invalid", detail: "bad", capped: [], redeemed: ["R"] }, Degradation.PROFILE_INVALID],
+    [{ kind: "missing", personId: "u1", capped: ["C"], redeemed: [] }, Degradation.PROFILE_MISSING],
+    [{ kind: "invalid", personId: "u1", detail: "bad", capped: [], redeemed: ["R"] }, Degradation.PROFILE_INVALID],
     [{ kind: "timeout" }, Degradation.PROFILE_TIMEOUT],
     [{ kind: "unavailable", detail: "down" }, Degradation.PROFILE_UNAVAILABLE],
   ])(
@@ -124,7 +125,7 @@ describe("resolvePerson()", () => {
   );
 
   it("should keep the exclusions it could read on a missing profile, and none on a failed read", () => {
-    expect(resolvePerson({ kind: "missing", capped: ["C"], redeemed: ["R"] }, Channel.WEB)).toMatchObject({
+    expect(resolvePerson({ kind: "missing", personId: "u1", capped: ["C"], redeemed: ["R"] }, Channel.WEB)).toMatchObject({
       capped: ["C"],
       redeemed: ["R"],
     });

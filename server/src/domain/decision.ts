@@ -60,20 +60,65 @@ export const Degradation = {
   POOL_SATURATED: 5,
   /** Too few behaviour events behind the profile to personalise with (option minProfileEvents). */
   PROFILE_SPARSE: 6,
+  /** Caps could not be reserved (store slow or down): capped decisions were withheld, offers not recorded. */
+  CAPS_UNAVAILABLE: 7,
 } as const;
 export type Degradation = (typeof Degradation)[keyof typeof Degradation];
+
+/**
+ * Exclusion reasons decided outside the kernel, continuing its `Reason` codes
+ * (core-wasm/src/layout.ts); numbers equal the proto `ExclusionReason`.
+ */
+export const PolicyReason = {
+  /** The use case ranks only items the person is due to buy again. */
+  NOT_DUE: 8,
+} as const;
+
+/** The terms of an item's score (explain); they add up to the score. */
+export interface ScoreParts {
+  readonly base: number;
+  readonly popularity: number;
+  readonly merchandising: number;
+  readonly profileMatch: number;
+  readonly affinity: number;
+  readonly priceFit: number;
+  readonly margin: number;
+  readonly categoryBoost: number;
+}
+
+/** The offer given with an item. */
+export interface DecidedOffer {
+  readonly offerId: string;
+  /** An OfferKind number (equal to the proto enum). */
+  readonly kind: number;
+  readonly value: number;
+  /** Price after the offer. */
+  readonly price: number;
+  readonly message: string;
+  readonly ruleId: string;
+}
 
 export interface DecidedItem {
   readonly sku: string;
   readonly score: number;
   /** 1-based. */
   readonly rank: number;
+  /** Stable across channels for (person, offer, use case, validity window); see `experienceId`. */
+  readonly experienceId: string;
+  readonly offer: DecidedOffer | null;
+  readonly tags: readonly string[];
+  /** With explain only. */
+  readonly parts: ScoreParts | null;
+  /** With explain only: the policy rules that touched the item. */
+  readonly ruleIds: readonly string[];
 }
 
 export interface ExcludedItem {
   readonly sku: string;
   /** A Reason code from core-wasm/src/layout.ts (equal to the proto ExclusionReason). */
   readonly reason: number;
+  /** The rule that removed it, "" when none is named. */
+  readonly ruleId: string;
 }
 
 /** The answer to one DecisionRequest. */
@@ -87,4 +132,11 @@ export interface Decision {
   readonly catalogVersion: string;
   readonly policyVersion: string;
   readonly kernelVersion: string;
+  readonly useCase: string;
+  /** The channel decided for: the requested one, or the use case's fallback. */
+  readonly channel: number;
+  /** A Suppression number (0 none); see server/src/policy/plan-decision.ts. */
+  readonly suppression: number;
+  readonly suppressionRuleId: string;
+  readonly talkingPoints: readonly string[];
 }

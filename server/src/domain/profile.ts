@@ -83,6 +83,11 @@ export const NO_SIGNALS: PersonSignals = Object.freeze({
  * and the SKUs the person may not be shown now.
  */
 export interface PersonState {
+  /**
+   * The person the id resolves to: the id itself, or the person it was merged
+   * into. Caps, holdouts and experiences follow this id across linked identities.
+   */
+  readonly personId: string;
   /** SKUs whose frequency or recency cap is reached for the person now. */
   readonly capped: readonly string[];
   /** SKUs whose offer the person has already redeemed. */

@@ -1,13 +1,30 @@
 import { createHash, randomUUID } from "node:crypto";
+import { MAX_TOP_K, Reason } from "../../../core-wasm/src/layout.js";
+import type { CapStore, ReservationResult } from "../caps/cap-store.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
-import { type Decision, Degradation, type ValidDecisionRequest } from "../domain/decision.js";
+import type { DecisionLog } from "../decision-log/decision-log.js";
+import {
+  type DecidedItem,
+  type Decision,
+  Degradation,
+  type ExcludedItem,
+  Treatment,
+  type ValidDecisionRequest,
+} from "../domain/decision.js";
 import type { PersonRead, ProfileStore } from "../domain/index.js";
 import { DecisionError } from "../errors/index.js";
-import type { Scorer } from "../scoring/scorer.js";
-import type { ScoringModel } from "../scoring/scoring-model.js";
+import { applicableCaps } from "../policy/cap-counters.js";
+import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
+import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
+import type { Policy } from "../policy/policy.js";
+import type { ScoreResult, Scorer } from "../scoring/scorer.js";
+import { modelFor, type ScoringModel } from "../scoring/scoring-model.js";
+import { itemFactsOf } from "./item-facts.js";
+import { narrowToReplenishment } from "./replenishment-candidates.js";
 import { resolvePerson } from "./resolve-person.js";
 
 const TIMED_OUT: PersonRead = Object.freeze({ kind: "timeout" });
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** How one call constrains the work done for it. */
 export interface DecideCall {
@@ -24,14 +41,20 @@ export interface DecisionPipelineOptions {
   readonly store: ProfileStore;
   readonly catalog: ResidentCatalog;
   readonly scorer: Scorer;
+  /** The server's model: feature weights, and scalar weights for what the policy leaves unset. */
   readonly model: ScoringModel;
   readonly kernelVersion: string;
-  /** Names the policy in every response; "none" until policies exist. */
-  readonly policyVersion: string;
+  /** The policy in force, read once per decision (`PolicyHolder.current`). */
+  readonly policy: () => Policy;
+  /** Cap reservations, experience records and redemptions. */
+  readonly caps: CapStore;
+  readonly decisionLog: DecisionLog;
   /** Longest wait for the profile store, further bounded by the call's deadline. */
   readonly profileTimeoutMs: number;
   /** Time kept back from the deadline for scoring and the response. */
   readonly reserveMs: number;
+  /** Longest wait for the cap reservation, further bounded by the call's deadline. @default profileTimeoutMs */
+  readonly capsTimeoutMs?: number;
   /** Behaviour events a profile needs to be personalised with (see `resolvePerson`). @default 0 */
   readonly minProfileEvents?: number;
   readonly now?: () => number;
@@ -45,13 +68,18 @@ export interface PipelineStats {
   abandoned: number;
   pooled: number;
   inline: number;
+  /** Decisions answered empty by policy (quiet hours, eligibility, caps, consent). */
+  suppressed: number;
+  /** Items a cap kept out of a decision. */
+  capDenials: number;
 }
 
 /**
  * The stages of a decision after decoding and validation:
- * fetch person → resolve consent and treatment → score, constrain, rank →
- * assemble the decision. It checks the call before each expensive stage and
- * stops as soon as the caller is gone.
+ * fetch person → plan (policy: channel, holdout, quiet hours, eligibility,
+ * boosts) → score, constrain, rank (kernel) → offers and experience ids →
+ * reserve caps → log → answer. It checks the call before each expensive
+ * stage and stops as soon as the caller is gone.
  */
 export interface DecisionPipeline {
   decide(req: ValidDecisionRequest, call: DecideCall): Promise<Decision>;
@@ -59,9 +87,18 @@ export interface DecisionPipeline {
 }
 
 export function createDecisionPipeline(options: DecisionPipelineOptions): DecisionPipeline {
-  const { store, catalog, scorer, model } = options;
+  const { store, catalog, scorer, caps, decisionLog } = options;
   const now = options.now ?? Date.now;
-  const stats: PipelineStats = { decisions: 0, fallbacks: 0, abandoned: 0, pooled: 0, inline: 0 };
+  const capsTimeoutMs = options.capsTimeoutMs ?? options.profileTimeoutMs;
+  const stats: PipelineStats = {
+    decisions: 0,
+    fallbacks: 0,
+    abandoned: 0,
+    pooled: 0,
+    inline: 0,
+    suppressed: 0,
+    capDenials: 0,
+  };
 
   function stopIfGone(call: DecideCall, stage: string): void {
     const expired = now() >= call.deadlineMs;
@@ -95,48 +132,262 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     });
   }
 
+  /** Reserves within the budget; null when the store failed or did not answer in time. */
+  function reserveCaps(request: Parameters<CapStore["reserve"]>[0], call: DecideCall): Promise<ReservationResult | null> {
+    const budget = Math.min(capsTimeoutMs, call.deadlineMs - now() - options.reserveMs);
+    if (budget <= 0) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, budget + 1, null);
+      caps.reserve(request, budget).then(
+        (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(null);
+        },
+      );
+    });
+  }
+
   return {
     stats,
     async decide(req, call) {
+      // One read of the policy: this decision sees exactly this version.
+      const policy = options.policy();
+      if (policy.useCases.size > 0 && !policy.useCases.has(req.useCase)) {
+        throw new DecisionError(
+          "INVALID_ARGUMENT",
+          `use_case: "${req.useCase}" is not a use case of policy ${policy.version}`,
+        );
+      }
       stopIfGone(call, "the profile read");
       const read = await readPerson(req, call);
       stopIfGone(call, "scoring");
       // Read now, not before the profile read: the catalog may change meanwhile.
       const catalogVersion = `c${catalog.version}`;
+      const nowMs = now();
+      const decisionId = decisionIdFor(req);
+      const personId = "personId" in read ? read.personId : req.userId;
+      const found = read.kind === "found" ? read.profile : null;
 
-      const person = resolvePerson(read, req.channel, options.minProfileEvents ?? 0);
-      const result = await scorer.score({
-        candidates: req.candidates,
-        k: req.limit,
+      let person = resolvePerson(read, req.channel, options.minProfileEvents ?? 0);
+      const plan = planDecision({
+        policy,
+        useCaseId: req.useCase,
+        channel: req.channel,
+        treatment: person.treatment,
+        found,
+        personId,
+        nowMs,
+        timeZone: req.context.timeZone,
+      });
+      if (plan.channel !== req.channel) person = resolvePerson(read, plan.channel, options.minProfileEvents ?? 0);
+      let degradations = person.degradations;
+
+      const base = {
+        decisionId,
+        treatment: plan.treatment,
+        catalogVersion,
+        policyVersion: policy.version,
+        kernelVersion: options.kernelVersion,
+        useCase: req.useCase,
+        channel: plan.channel,
+      };
+      const finish = (decision: Decision): Decision => {
+        stats.decisions++;
+        if (decision.degradations.length > 0) stats.fallbacks++;
+        if (decision.suppression !== Suppression.NONE) stats.suppressed++;
+        decisionLog.append(recordOf(decision, personId, plan, nowMs));
+        return decision;
+      };
+      if (plan.suppression !== Suppression.NONE) {
+        return finish(empty(base, degradations, plan.suppression, plan.suppressionRuleId));
+      }
+
+      const useCase = plan.useCase;
+      const model = modelFor(options.model, useCase?.weights ?? policy.weights);
+      const redeemedSet = new Set(person.redeemed);
+      const redeemed =
+        useCase?.excludeRedeemed === true ? redeemedSkusFor(person.redeemed, useCase.id) : plainSkus(person.redeemed);
+      let candidates = req.candidates;
+      let notDue: ExcludedItem[] = [];
+      if (useCase?.replenishmentOnly === true) {
+        ({ candidates, notDue } = narrowToReplenishment(req.candidates, plan.facts, useCase.id));
+        if (candidates.count === 0) return finish(withExcluded(empty(base, degradations, 0, ""), req.explain, notDue));
+      }
+      // Caps on items may skip some ranked items: rank a few more so the answer stays full.
+      const applicable = useCase === undefined ? null : applicableCaps(policy, useCase, plan.channel);
+      const itemCaps = applicable !== null && (applicable.item.length > 0 || applicable.offer.length > 0);
+      const k = itemCaps ? Math.min(MAX_TOP_K, req.limit * 2 + 8) : req.limit;
+      const result: ScoreResult = await scorer.score({
+        candidates,
+        k,
         explain: req.explain,
         storeId: req.context.storeId,
-        channel: req.channel,
+        channel: plan.channel,
         blockReason: person.blockReason,
         model,
-        // A Profile is a PersonFeatures: no copy.
-        person: person.profile,
+        person: plan.treatment === Treatment.PERSONALIZED ? person.profile : null,
         capped: person.capped,
-        redeemed: person.redeemed,
+        redeemed,
+        categoryBoost: plan.categoryBoost,
       });
-
-      stats.decisions++;
       if (result.ran === "pool") stats.pooled++;
       else stats.inline++;
-      if (person.degradations.length > 0) stats.fallbacks++;
-      const degradations = result.saturated
-        ? [...person.degradations, Degradation.POOL_SATURATED]
-        : person.degradations;
-      return {
-        decisionId: decisionIdFor(req),
-        items: result.items,
-        treatment: person.treatment,
+      if (result.saturated) degradations = [...degradations, Degradation.POOL_SATURATED];
+      const excluded: ExcludedItem[] = req.explain
+        ? [...notDue, ...result.excluded.map((e) => ({ sku: e.sku, reason: e.reason, ruleId: RULE_OF_REASON[e.reason] ?? "" }))]
+        : [];
+      if (person.blockReason !== 0) {
+        return finish({
+          ...empty(base, degradations, Suppression.NO_CONSENT, ""),
+          excluded,
+        });
+      }
+
+      const storeColumn = req.context.storeId === "" ? -1 : catalog.storeColumn(req.context.storeId);
+      const cart = req.context.cartSkus;
+      const ranked: RankedItem[] = result.items.map((it) => {
+        const facts = itemFactsOf(catalog, it.itemIndex, it.sku, storeColumn, cart);
+        return { sku: it.sku, score: it.score, facts, slot: catalog.topCategorySlot(it.itemIndex), parts: it.parts };
+      });
+      const finished = finishItems(ranked, {
+        policy,
+        plan,
+        personId,
+        storeId: req.context.storeId,
+        marginFloor: model.marginFloor,
+        explain: req.explain,
+        redeemed: redeemedSet,
+      });
+
+      let chosen = finished.items.slice(0, req.limit);
+      if (finished.reserve) {
+        stopIfGone(call, "the cap reservation");
+        const reservation = await reserveCaps(reservationFor(personId, decisionId, finished, req.limit), call);
+        if (reservation === null) {
+          degradations = [...degradations, Degradation.CAPS_UNAVAILABLE];
+          // Fail closed: without a reservation a capped decision could exceed its caps.
+          const capped = finished.decisionCounters.length > 0 || finished.items.some((i) => i.counters.length > 0);
+          if (capped) return finish({ ...empty(base, degradations, Suppression.CAPPED, ""), excluded });
+        } else if (reservation.deniedBy !== null) {
+          return finish({
+            ...empty(base, degradations, Suppression.CAPPED, reservation.deniedBy.ruleId),
+            excluded,
+          });
+        } else {
+          chosen = reservation.granted.map((i) => finished.items[i]!);
+          stats.capDenials += reservation.itemDenials.length;
+          if (req.explain) {
+            for (const d of reservation.itemDenials) {
+              const item = finished.items[d.index]!;
+              excluded.push({ sku: item.sku, reason: Reason.CAPPED, ruleId: d.counter.ruleId });
+            }
+          }
+        }
+      }
+
+      const items: DecidedItem[] = chosen.map((i, n) => ({
+        sku: i.sku,
+        score: i.score,
+        rank: n + 1,
+        experienceId: i.experienceId,
+        offer: i.offer,
+        tags: i.tags,
+        parts: i.parts,
+        ruleIds: i.ruleIds,
+      }));
+      return finish({
+        ...base,
+        items,
         degradations,
-        excluded: result.excluded,
-        catalogVersion,
-        policyVersion: options.policyVersion,
-        kernelVersion: options.kernelVersion,
-      };
+        excluded,
+        suppression: Suppression.NONE,
+        suppressionRuleId: "",
+        talkingPoints: talkingPoints(plan),
+      });
     },
+  };
+}
+
+/** Rule ids named for the kernel's exclusions: the hard constraints are rules too. */
+const RULE_OF_REASON: Readonly<Record<number, string>> = {
+  [Reason.OUT_OF_STOCK]: "stock",
+  [Reason.BELOW_MARGIN_FLOOR]: "margin_floor",
+  [Reason.NO_CONSENT]: "consent",
+  [Reason.CAPPED]: "caps",
+  [Reason.INELIGIBLE]: "channel_eligibility",
+  [Reason.REDEEMED]: "redeemed",
+  [Reason.UNKNOWN_SKU]: "catalog",
+};
+
+type DecisionBase = Pick<
+  Decision,
+  "decisionId" | "treatment" | "catalogVersion" | "policyVersion" | "kernelVersion" | "useCase" | "channel"
+>;
+
+function empty(
+  base: DecisionBase,
+  degradations: readonly Degradation[],
+  suppression: number,
+  suppressionRuleId: string,
+): Decision {
+  return {
+    ...base,
+    items: [],
+    degradations,
+    excluded: [],
+    suppression,
+    suppressionRuleId,
+    talkingPoints: NO_STRINGS,
+  };
+}
+
+function withExcluded(d: Decision, explain: boolean, excluded: ExcludedItem[]): Decision {
+  return explain ? { ...d, excluded } : d;
+}
+
+/** Redeemed SKUs for a use case that excludes them: plain SKUs and this use case's redeemed experiences. */
+function redeemedSkusFor(members: readonly string[], useCase: string): readonly string[] {
+  const prefix = `${useCase}\t`;
+  const out: string[] = [];
+  for (const m of members) {
+    if (!m.includes("\t")) out.push(m);
+    else if (m.startsWith(prefix)) out.push(m.slice(prefix.length));
+  }
+  return out;
+}
+
+/** Redeemed SKUs that exclude an item everywhere (marked through `ProfileStore.markRedeemed`). */
+function plainSkus(members: readonly string[]): readonly string[] {
+  if (members.length === 0) return members;
+  return members.filter((m) => !m.includes("\t"));
+}
+
+function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: number) {
+  return {
+    decisionId: d.decisionId,
+    atMs,
+    personId,
+    useCase: d.useCase,
+    channel: d.channel,
+    treatment: d.treatment,
+    holdout: plan.holdout ?? "",
+    policyVersion: d.policyVersion,
+    catalogVersion: d.catalogVersion,
+    suppression: d.suppression,
+    suppressionRuleId: d.suppressionRuleId,
+    degradations: d.degradations,
+    items: d.items.map((i) => ({
+      sku: i.sku,
+      rank: i.rank,
+      score: i.score,
+      experienceId: i.experienceId,
+      offerId: i.offer?.offerId ?? "",
+    })),
+    excluded: d.excluded,
   };
 }
 

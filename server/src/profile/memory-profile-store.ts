@@ -117,16 +117,16 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions): Me
       capped = [...new Set([...capped, ...activeCaps(alias, now)])];
       redeemedList = [...new Set([...redeemedList, ...redeemedSkus(alias, now)])];
     }
-    if (raw === undefined) return { kind: "missing", capped, redeemed: redeemedList };
+    if (raw === undefined) return { kind: "missing", personId, capped, redeemed: redeemedList };
     try {
       const profile = decodeProfile(userId, raw, features);
       const consent = people.consent.get(personId);
       // The consent record is kept apart from the profile and wins over its bits.
       if (consent !== undefined) (profile as { consent: number }).consent = consent.effective.granted;
-      return { kind: "found", profile, capped, redeemed: redeemedList };
+      return { kind: "found", profile, personId, capped, redeemed: redeemedList };
     } catch (error) {
       if (error instanceof ProfileDecodeError) {
-        return { kind: "invalid", detail: error.message, capped, redeemed: redeemedList };
+        return { kind: "invalid", detail: error.message, personId, capped, redeemed: redeemedList };
       }
       return { kind: "unavailable", detail: error instanceof Error ? error.message : String(error) };
     }

@@ -172,19 +172,20 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
       capped = union(own[1], capped);
       redeemed = union(own[2], redeemed);
     }
-    if (raw === null) return { kind: "missing", capped, redeemed };
+    const personId = merged === undefined ? userId : (own[4]?.toString() ?? userId);
+    if (raw === null) return { kind: "missing", personId, capped, redeemed };
     let profile: Profile;
     try {
       profile = decodeProfile(userId, raw, features);
     } catch (error) {
       if (error instanceof ProfileDecodeError)
-        return { kind: "invalid", detail: error.message, capped, redeemed };
+        return { kind: "invalid", detail: error.message, personId, capped, redeemed };
       throw error;
     }
     // The consent record is kept apart from the profile and wins over its bits.
     // decodeProfile returns a fresh object: overwrite in place, no copy on the hot path.
     if (granted !== null) (profile as { consent: number }).consent = granted;
-    return { kind: "found", profile, capped, redeemed };
+    return { kind: "found", profile, personId, capped, redeemed };
   };
 
   const send = (id: string): Promise<PersonReply> => {

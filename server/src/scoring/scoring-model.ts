@@ -36,3 +36,39 @@ export function defaultScoringModel(features: number, marginFloor: number): Scor
     marginFloor,
   });
 }
+
+/** The scalar weights a policy sets (server/src/policy/policy.ts `Weights`). */
+export interface ScalarWeights {
+  readonly base: number;
+  readonly affinity: number;
+  readonly price: number;
+  readonly margin: number;
+  readonly popularity: number;
+  readonly marginFloor: number;
+}
+
+const models = new WeakMap<ScalarWeights, ScoringModel>();
+
+/**
+ * The server's model with a policy's scalar weights: feature weights and price
+ * scale from `server`, the rest from `weights`. Memoised per weights object, so
+ * a decision builds nothing; a policy swap brings new objects and new models.
+ */
+export function modelFor(server: ScoringModel, weights: ScalarWeights): ScoringModel {
+  let model = models.get(weights);
+  if (model === undefined) {
+    model = Object.freeze({
+      version: server.version,
+      weights: server.weights,
+      wBase: weights.base,
+      wAffinity: weights.affinity,
+      wPrice: weights.price,
+      priceScale: server.priceScale,
+      wMargin: weights.margin,
+      wPopularity: weights.popularity,
+      marginFloor: weights.marginFloor,
+    });
+    models.set(weights, model);
+  }
+  return model;
+}

@@ -1,0 +1,50 @@
+/**
+ * One decision as measurement reads it: who got what under which policy, and
+ * whether they were held out. Written for every decision, personalised or not,
+ * so treatment and control can be compared.
+ */
+export interface DecisionRecord {
+  readonly decisionId: string;
+  /** When it was decided, ms since the epoch. */
+  readonly atMs: number;
+  /** The resolved person. */
+  readonly personId: string;
+  readonly useCase: string;
+  readonly channel: number;
+  /** Treatment number (proto enum). */
+  readonly treatment: number;
+  /** "global", "use_case" or "" when not held out. */
+  readonly holdout: string;
+  readonly policyVersion: string;
+  readonly catalogVersion: string;
+  readonly suppression: number;
+  readonly suppressionRuleId: string;
+  readonly degradations: readonly number[];
+  readonly items: readonly { sku: string; rank: number; score: number; experienceId: string; offerId: string }[];
+  /** Excluded candidates with their reason codes, when the request asked to explain. */
+  readonly excluded: readonly { sku: string; reason: number; ruleId: string }[];
+}
+
+/** Counters a test or a metrics endpoint can read. */
+export interface DecisionLogStats {
+  /** Records handed to the log. */
+  appended: number;
+  /** Records written to the store. */
+  written: number;
+  /** Records dropped because the buffer was full or a write failed. */
+  dropped: number;
+}
+
+/**
+ * The decision log: a bounded stream measurement can read. `append` never
+ * blocks or fails a decision: records are buffered and written in batches, and
+ * when the store cannot keep up they are dropped and counted, because a
+ * decision must not wait for its own audit trail.
+ */
+export interface DecisionLog {
+  append(record: DecisionRecord): void;
+  /** Writes what is buffered now. */
+  flush(): Promise<void>;
+  readonly stats: Readonly<DecisionLogStats>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { createHash } from "node:crypto";
+import type { Policy, UseCase } from "./policy.js";
+
+/** Which holdout group a person is in for one use case, if any. */
+export type HoldoutGroup = "global" | "use_case" | null;
+
+/**
+ * The person's position in [0, 1) for one holdout scope: the first 48 bits of
+ * SHA-256(salt, scope, personId). Deterministic, so every instance and every
+ * request agree without storing anything, and uniform, so a share s holds out
+ * s of the persons (test/policy/holdout.test.ts measures it over 100k ids).
+ */
+export function holdoutPosition(salt: string, scope: string, personId: string): number {
+  const digest = createHash("sha256").update(salt).update("\0").update(scope).update("\0").update(personId).digest();
+  return digest.readUIntBE(0, 6) / 2 ** 48;
+}
+
+/**
+ * The holdout group of the resolved person (`PersonState.personId`) for a use
+ * case: the global holdout first, then the use case's own, drawn independently.
+ * Hashing the resolved person, not the id in the request, is what keeps a
+ * person's group when an anonymous id is stitched to them: every linked id
+ * resolves to the same person and so to the same group.
+ */
+export function holdoutGroup(policy: Policy, useCase: UseCase | undefined, personId: string): HoldoutGroup {
+  if (policy.holdoutShare > 0 && holdoutPosition(policy.holdoutSalt, "", personId) < policy.holdoutShare) {
+    return "global";
+  }
+  if (
+    useCase !== undefined &&
+    useCase.holdoutShare > 0 &&
+    holdoutPosition(policy.holdoutSalt, useCase.id, personId) < useCase.holdoutShare
+  ) {
+    return "use_case";
+  }
+  return null;
+}

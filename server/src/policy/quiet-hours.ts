@@ -1,0 +1,50 @@
+import type { Channel } from "../domain/channel.js";
+import type { Policy } from "./policy.js";
+
+const MAX_ZONES = 1_000;
+/** One formatter per time zone seen (null: not a zone Intl knows); creating one costs ~50 µs. */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(timeZone);
+  if (f !== undefined) return f;
+  try {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", hourCycle: "h23" });
+  } catch {
+    f = null;
+  }
+  // Zones come from requests: bound the cache so odd input cannot grow it.
+  if (formatters.size >= MAX_ZONES) formatters.clear();
+  formatters.set(timeZone, f);
+  return f;
+}
+
+/** The hour 0..23 at `atMs` in `timeZone`, or undefined when the zone is unknown. */
+export function localHour(atMs: number, timeZone: string): number | undefined {
+  const f = formatterFor(timeZone);
+  if (f === null) return undefined;
+  const hour = Number(f.format(atMs));
+  return Number.isInteger(hour) ? hour % 24 : undefined;
+}
+
+/**
+ * True when a marketing decision in `channel` at `atMs` falls in the policy's
+ * quiet hours in the person's time zone: the request's, else the policy's
+ * default, else UTC. A request naming a zone Intl does not know is treated as
+ * not naming one.
+ */
+export function inQuietHours(policy: Policy, channel: Channel, atMs: number, requestTimeZone: string): boolean {
+  if (policy.quietHours.length === 0) return false;
+  const bit = 1 << channel;
+  let hour: number | undefined;
+  for (const q of policy.quietHours) {
+    if ((q.channelMask & bit) === 0) continue;
+    hour ??=
+      (requestTimeZone !== "" ? localHour(atMs, requestTimeZone) : undefined) ??
+      (policy.defaultTimeZone !== "" ? localHour(atMs, policy.defaultTimeZone) : undefined) ??
+      new Date(atMs).getUTCHours();
+    const quiet = q.startHour < q.endHour ? hour >= q.startHour && hour < q.endHour : hour >= q.startHour || hour < q.endHour;
+    if (quiet) return true;
+  }
+  return false;
+}
