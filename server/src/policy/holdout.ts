@@ -20,9 +20,13 @@ export function holdoutPosition(salt: string, scope: string, personId: string): 
  * case: the global holdout first, then the use case's own, drawn independently.
  * Hashing the resolved person, not the id in the request, is what keeps a
  * person's group when an anonymous id is stitched to them: every linked id
- * resolves to the same person and so to the same group.
+ * resolves to the same person and so to the same group. When two known
+ * persons merge, the merged person keeps the group of the survivor (the
+ * smaller person id, see identity-resolver.ts).
  */
 export function holdoutGroup(policy: Policy, useCase: UseCase | undefined, personId: string): HoldoutGroup {
+  // Order updates and service messages are owed to everyone, not an experiment.
+  if (useCase?.transactional === true) return null;
   if (policy.holdoutShare > 0 && holdoutPosition(policy.holdoutSalt, "", personId) < policy.holdoutShare) {
     return "global";
   }
