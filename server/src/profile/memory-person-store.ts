@@ -1,3 +1,4 @@
+import type { MemoryCapStore } from "../caps/memory-cap-store.js";
 import { ALL_CONSENT, Consent } from "../domain/consent.js";
 import type {
   ConsentRecord,
@@ -24,6 +25,12 @@ export interface MemoryPersonStoreOptions extends PersonStateStoreOptions {
    * maps, so `readPerson` sees commits, consent and merges.
    */
   readonly profiles: MemoryProfileStore;
+  /**
+   * The in-process cap store, when there is one: merge moves a person's caps
+   * to the person kept and Forget deletes them, as the Redis scripts do.
+   * @default undefined
+   */
+  readonly caps?: MemoryCapStore;
 }
 
 const PURPOSES: readonly number[] = Object.values(Consent);
@@ -302,6 +309,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
       }
       addLink(into, `u:${from}`);
       for (const map of [profiles, states, caps, redeemed, seen, consent, links]) map.delete(from);
+      options.caps?.mergePerson(into, from);
       return "ok";
     },
 
@@ -337,6 +345,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
         for (const map of [profiles, caps, redeemed, states, seen, consent, aliases, links]) {
           if (map.delete(id)) deleted++;
         }
+        deleted += options.caps?.forgetPerson(id) ?? 0;
       }
       for (const k of identifierKeys) {
         const owner = identifiers.get(k);

@@ -1,3 +1,4 @@
+import { CAP_KEY_SUFFIXES } from "../caps/cap-keys.js";
 import { ALL_CONSENT, Consent } from "../domain/consent.js";
 import { GPC_PURPOSES } from "./person-store-options.js";
 import { PERSON_KEY_SUFFIXES } from "./redis-profile-store.js";
@@ -24,6 +25,9 @@ export const STALE_SEEN_TRIM_EVERY = 16;
 const LIB = `
 local PREFIX = ARGV[1]
 local S = {${Object.entries(PERSON_KEY_SUFFIXES)
+  .map(([name, suffix]) => `${name} = ${JSON.stringify(suffix)}`)
+  .join(", ")}}
+local C = {${Object.entries(CAP_KEY_SUFFIXES)
   .map(([name, suffix]) => `${name} = ${JSON.stringify(suffix)}`)
   .join(", ")}}
 local PURPOSES = {${Object.values(Consent).join(", ")}}
@@ -330,11 +334,59 @@ redis.call('PEXPIRE', ck, ARGV[8])
 return eff
 `;
 
+// The cap part of merge; see MERGE_LUA.
+const MERGE_CAPS = `
+-- The cap store's keys (server/src/caps) follow the person a merge keeps:
+-- every counter and reservation record from's index names is unioned into
+-- into's key of the same name (counters AGGREGATE MAX; members are unique per
+-- decision, so into's counter then counts both persons' reservations), which
+-- keeps the later expiry of the two; the indexes are unioned and into's
+-- expires with its latest entry. Experience records into lacks are copied;
+-- a redeemed flag on either side wins. from's cap keys are deleted (its index
+-- and experiences by the caller).
+local function mergeCaps(into, from)
+  local fromIndex, intoIndex = key(from, C.index), key(into, C.index)
+  for _, suffix in ipairs(redis.call('ZRANGE', fromIndex, 0, -1)) do
+    local src, dst = key(from, suffix), key(into, suffix)
+    local keep = math.max(redis.call('PTTL', src), redis.call('PTTL', dst))
+    if string.sub(suffix, 1, #C.reservation) == C.reservation then
+      redis.call('SUNIONSTORE', dst, dst, src)
+    else
+      redis.call('ZUNIONSTORE', dst, 2, dst, src, 'AGGREGATE', 'MAX')
+    end
+    -- keep is -2 only when neither key exists, and then neither does the union
+    if keep > 0 then redis.call('PEXPIRE', dst, keep) end
+    redis.call('DEL', src)
+  end
+  if redis.call('EXISTS', fromIndex) == 1 then
+    redis.call('ZUNIONSTORE', intoIndex, 2, intoIndex, fromIndex, 'AGGREGATE', 'MAX')
+    local last = redis.call('ZRANGE', intoIndex, -1, -1, 'WITHSCORES')
+    if last[2] then redis.call('PEXPIREAT', intoIndex, last[2]) end
+  end
+  local fromExp, intoExp = key(from, C.experiences), key(into, C.experiences)
+  local flat = redis.call('HGETALL', fromExp)
+  if #flat > 0 then
+    local keep = math.max(redis.call('PTTL', fromExp), redis.call('PTTL', intoExp))
+    for i = 1, #flat, 2 do
+      local mine = redis.call('HGET', intoExp, flat[i])
+      if not mine then
+        redis.call('HSET', intoExp, flat[i], flat[i + 1])
+      elseif string.sub(flat[i + 1], -1) == '1' and string.sub(mine, -1) ~= '1' then
+        redis.call('HSET', intoExp, flat[i], string.sub(mine, 1, -2) .. '1')
+      end
+    end
+    if keep > 0 then redis.call('PEXPIRE', intoExp, keep) end
+  end
+end
+`;
+
 /**
  * `merge`. ARGV: prefix, into, from, intoVersion, fromVersion, state, profile,
  * nowMs, personTtlMs, dedupeWindowMs, maxSeenEvents. Reply: "ok" or "conflict".
+ * The cap store's counters, reservation records and experiences of `from`
+ * move to `into` (`mergeCaps`), so caps follow the person across linked ids.
  */
-export const MERGE_LUA = `${LIB}
+export const MERGE_LUA = `${LIB}${MERGE_CAPS}
 local into, from = ARGV[2], ARGV[3]
 -- either was merged into someone else meanwhile: the caller must resolve again
 if redis.call('EXISTS', key(into, S.alias)) == 1 or redis.call('EXISTS', key(from, S.alias)) == 1 then
@@ -421,8 +473,9 @@ for _, m in ipairs(redis.call('SMEMBERS', key(from, S.links))) do
   end
 end
 redis.call('SADD', intoLinks, 'u:' .. from)
+mergeCaps(into, from)
 redis.call('DEL', key(from, S.profile), key(from, S.state), key(from, S.caps), key(from, S.redeemed),
-  key(from, S.seen), key(from, S.consent), key(from, S.links))
+  key(from, S.seen), key(from, S.consent), key(from, S.links), key(from, C.index), key(from, C.experiences))
 refresh(into, ttl)
 return 'ok'
 `;
@@ -452,8 +505,25 @@ redis.call('PEXPIRE', links, ttl)
 return 1
 `;
 
-/** `forget`. ARGV: prefix, personId, tombstoneTtlMs, tombstones…. Reply: keys deleted. */
-export const FORGET_LUA = `${LIB}
+// The cap part of forget; see FORGET_LUA.
+const FORGET_CAPS = `
+-- Deletes the cap store's keys of a person (what its index names, the index,
+-- the experiences); returns how many existed.
+local function forgetCaps(id)
+  local index = key(id, C.index)
+  local deleted = 0
+  for _, suffix in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    deleted = deleted + redis.call('DEL', key(id, suffix))
+  end
+  return deleted + redis.call('DEL', index, key(id, C.experiences))
+end
+`;
+
+/**
+ * `forget`. ARGV: prefix, personId, tombstoneTtlMs, tombstones…. Reply: keys
+ * deleted, the cap store's among them (`forgetCaps`).
+ */
+export const FORGET_LUA = `${LIB}${FORGET_CAPS}
 local pid = ARGV[2]
 local ids = {pid}
 local owners = {[pid] = true}
@@ -470,6 +540,7 @@ end
 local deleted = 0
 for _, id in ipairs(ids) do
   for _, suffix in pairs(S) do deleted = deleted + redis.call('DEL', key(id, suffix)) end
+  deleted = deleted + forgetCaps(id)
 end
 for _, k in ipairs(identifiers) do
   local owner = redis.call('GET', k)
