@@ -24,15 +24,19 @@ import { createRedisEventLog } from "./events/redis-event-log.js";
 import { CatalogService } from "./gen/relevance/v1/catalog_pb.js";
 import { DecisionService } from "./gen/relevance/v1/decision_pb.js";
 import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
+import { PolicyService } from "./gen/relevance/v1/policy_pb.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
 import { eventServiceHandlers } from "./grpc/event-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
+import { policyServiceHandlers } from "./grpc/policy-service.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
 import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
+import { modelWeights } from "./policy/compile-policy.js";
+import { createPolicyHolder, type PolicyHolder } from "./policy/policy-holder.js";
 import { resolveFeatureConfig } from "./profile/features/feature-config.js";
 import { createMemoryPersonStore } from "./profile/memory-person-store.js";
 import { createMemoryProfileStore, type MemoryProfileStore } from "./profile/memory-profile-store.js";
@@ -74,6 +78,8 @@ export interface RelevanceServer {
   readonly eventLog: EventLog;
   readonly intake: EventIntake;
   readonly identity: IdentityResolver;
+  /** The policy in force (PolicyService, `options.policy`, `options.policyFile`); read it once per decision. */
+  readonly policy: PolicyHolder;
   /** The profile consumer of this instance, or null when `options.consumer` is off. */
   readonly consumer: ProfileConsumer | null;
   /** "redis" or "memory": where profiles and the catalog are kept. */
@@ -95,6 +101,17 @@ export async function createServer(
 ): Promise<RelevanceServer> {
   const options = resolveServerOptions(partial);
   const log = parts.log ?? createLogger();
+
+  // The policy first: an invalid one fails start-up before anything is connected.
+  const policy = createPolicyHolder({
+    defaults: modelWeights(defaultScoringModel(options.features, options.marginFloor)),
+    log,
+  });
+  if (options.policy !== undefined) policy.set(options.policy, "options.policy");
+  if (options.policyFile !== "") {
+    await policy.loadFile(options.policyFile);
+    if (options.watchPolicyFile) policy.watchFile(options.policyFile);
+  }
 
   let redis: Redis | null = null;
   let profiles = parts.profileStore;
@@ -254,6 +271,10 @@ export async function createServer(
       onInternalError,
     }),
   );
+  grpc.addService(
+    grpcServiceDefinition(PolicyService),
+    policyServiceHandlers({ holder: policy, onInternalError }),
+  );
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -269,6 +290,7 @@ export async function createServer(
     eventLog,
     intake,
     identity,
+    policy,
     consumer,
     port,
     address: `${options.host}:${port}`,
@@ -293,6 +315,7 @@ export async function createServer(
             resolve();
           });
         });
+        policy.close();
         await consumer?.stop();
         await eventLog.close();
         await people.close();

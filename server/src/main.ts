@@ -2,14 +2,16 @@
  * The relevance server's entry point: the only file that reads the environment,
  * binds the port and handles signals.
  *
- *   node dist/server/src/main.js [--demo]
+ *   node dist/server/src/main.js [--demo] [--policy <file>]
  *
  * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_KEY_PREFIX,
  * RELEVANCE_THREADS,
  * RELEVANCE_IDENTITY_KEY (HMAC key for identifiers; required with Redis),
  * RELEVANCE_CONSUMER (0: do not apply events in this instance),
  * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left),
- * RELEVANCE_LOYALTY_THRESHOLDS ("silver,gold,platinum" purchase values), LOG_LEVEL,
+ * RELEVANCE_LOYALTY_THRESHOLDS ("silver,gold,platinum" purchase values),
+ * RELEVANCE_POLICY_FILE (a policy in JSON or YAML, reloaded when it changes;
+ * --policy overrides it), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
  * made over gRPC and printed.
@@ -49,8 +51,23 @@ function loyaltyThresholds(
   return { silver, gold, platinum };
 }
 
+/** The value of `--name <value>` or `--name=<value>` among the arguments, or undefined. */
+function argValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+    if (a === name) {
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+      return v;
+    }
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
-  const demo = process.argv.includes("--demo");
+  const args = process.argv.slice(2);
+  const demo = args.includes("--demo");
   const log = createLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? "info");
   const redisUrl = process.env.REDIS_URL ?? "";
   const options: Partial<ServerOptions> = {
@@ -66,6 +83,7 @@ async function main(): Promise<void> {
       "RELEVANCE_CONSUMER_CLAIM_IDLE_MS",
       DEFAULT_SERVER_OPTIONS.consumerClaimIdleMs,
     ),
+    policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? "",
   };
   const features = DEFAULT_SERVER_OPTIONS.features;
 
@@ -115,6 +133,7 @@ async function main(): Promise<void> {
     items: info.items,
     threads: server.scorer.threads,
     kernel: server.kernelVersion,
+    policy: server.policy.current().policy.version,
   });
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { MAX_TOP_K } from "../../../core-wasm/src/layout.js";
+import type { Policy as PolicyProto } from "../gen/relevance/v1/policy_pb.js";
 import { type FeatureOptions, resolveFeatureConfig } from "../profile/features/feature-config.js";
 
 /** Everything `createServer` can be told. Only `server/src/main.ts` reads the environment. */
@@ -97,6 +98,26 @@ export interface ServerOptions {
    * @default {}
    */
   profileFeatures: FeatureOptions;
+  /**
+   * The policy to start under, validated at start-up (invalid: createServer
+   * rejects with its problems). Not with `policyFile`. PolicyService.SetPolicy
+   * replaces it at run time.
+   * @default the bare policy (version "none", no use cases; see BARE_POLICY)
+   */
+  policy?: PolicyProto;
+  /**
+   * A policy file (JSON or YAML, proto3 JSON form of relevance.v1.Policy) to
+   * start under; an invalid one fails start-up with its problems. Not with
+   * `policy`. Empty: no file.
+   * @default ""
+   */
+  policyFile: string;
+  /**
+   * Reload `policyFile` when it changes; an invalid edit is logged and the
+   * policy in force stays. A reload replaces a policy set by SetPolicy since.
+   * @default true
+   */
+  watchPolicyFile: boolean;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -140,6 +161,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   personTtlMs: 400 * 24 * 3600 * 1000,
   minProfileEvents: 3,
   profileFeatures: Object.freeze({}),
+  policyFile: "",
+  watchPolicyFile: true,
 });
 
 function positiveInt(
@@ -210,5 +233,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
     throw new Error(`options.marginFloor must be in [-1, 1], got ${o.marginFloor}`);
   }
   if (o.host === "") throw new Error("options.host must not be empty");
+  if (o.policy !== undefined && o.policyFile !== "") {
+    throw new Error("options.policy and options.policyFile are exclusive: give one");
+  }
   return Object.freeze(o);
 }

@@ -26,6 +26,8 @@ export const ErrorCatalogue = {
   NOT_FOUND: { id: "RL1009", code: status.NOT_FOUND },
   /** A change cannot be applied to the current state (for example a full catalog). */
   FAILED_PRECONDITION: { id: "RL1010", code: status.FAILED_PRECONDITION },
+  /** A policy (SetPolicy) breaks the schema's rules; the message names the first problems by path. */
+  INVALID_POLICY: { id: "RL1011", code: status.INVALID_ARGUMENT },
   /** Anything unexpected. Details never leave the server. */
   INTERNAL: { id: "RL1999", code: status.INTERNAL },
 } as const;
