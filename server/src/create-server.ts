@@ -27,6 +27,7 @@ import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
 import { PolicyService } from "./gen/relevance/v1/policy_pb.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
+import { experienceHandlers } from "./grpc/experience-service.js";
 import { eventServiceHandlers } from "./grpc/event-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
 import { policyServiceHandlers } from "./grpc/policy-service.js";
@@ -34,6 +35,12 @@ import { grpcServiceDefinition } from "./grpc/service-definition.js";
 import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
+import type { CapStore } from "./caps/cap-store.js";
+import { createMemoryCapStore, type MemoryCapStore } from "./caps/memory-cap-store.js";
+import { createRedisCapStore } from "./caps/redis-cap-store.js";
+import type { DecisionLog } from "./decision-log/decision-log.js";
+import { createMemoryDecisionLog } from "./decision-log/memory-decision-log.js";
+import { createRedisDecisionLog } from "./decision-log/redis-decision-log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
 import { modelWeights } from "./policy/compile-policy.js";
 import { createPolicyHolder, type PolicyHolder } from "./policy/policy-holder.js";
@@ -78,6 +85,10 @@ export interface RelevanceServer {
   readonly eventLog: EventLog;
   readonly intake: EventIntake;
   readonly identity: IdentityResolver;
+  /** Cap reservations, experience records and redemptions. */
+  readonly caps: CapStore;
+  /** Every decision, for measurement (`<prefix>decisions` on Redis). */
+  readonly decisionLog: DecisionLog;
   /** The policy in force (PolicyService, `options.policy`, `options.policyFile`); read it once per decision. */
   readonly policy: PolicyHolder;
   /** The profile consumer of this instance, or null when `options.consumer` is off. */
@@ -129,6 +140,17 @@ export async function createServer(
       ? createRedisCatalogStore({ redis, keyPrefix: options.redisKeyPrefix })
       : createMemoryCatalogStore();
 
+  // Caps, experiences and redemptions live with the person, on the same store.
+  const memoryProfiles = profiles as MemoryProfileStore;
+  const caps: CapStore =
+    redis !== null
+      ? createRedisCapStore({ redis, keyPrefix: options.redisKeyPrefix })
+      : createMemoryCapStore(memoryProfiles.people !== undefined ? { profiles: memoryProfiles } : {});
+  const decisionLog: DecisionLog =
+    redis !== null
+      ? createRedisDecisionLog({ redis, keyPrefix: options.redisKeyPrefix, logger: log })
+      : createMemoryDecisionLog();
+
   // People: the writable side shares Decide's store (same Redis keys, or the same in-process map).
   const people =
     redis !== null
@@ -139,8 +161,9 @@ export async function createServer(
         })
       : createMemoryPersonStore({
           // A wrapped in-process store (tests) exposes the maps it reads as `people`.
-          profiles: profiles as MemoryProfileStore,
+          profiles: memoryProfiles,
           personTtlMs: options.personTtlMs,
+          ...("mergePerson" in caps ? { caps: caps as MemoryCapStore } : {}),
         });
   let blockingRedis: Redis | null = null;
   let eventLog: EventLog;
@@ -195,7 +218,9 @@ export async function createServer(
     scorer,
     model: defaultScoringModel(options.features, options.marginFloor),
     kernelVersion: version,
-    policyVersion: "none",
+    policy: () => policy.current().policy,
+    caps,
+    decisionLog,
     profileTimeoutMs: options.profileTimeoutMs,
     reserveMs: options.reserveMs,
     minProfileEvents: options.minProfileEvents,
@@ -231,12 +256,15 @@ export async function createServer(
   });
   grpc.addService(
     grpcServiceDefinition(DecisionService),
-    decisionServiceHandlers({
-      pipeline,
-      limits: options,
-      maxMessageBytes: options.maxMessageBytes,
-      onInternalError,
-    }),
+    {
+      ...decisionServiceHandlers({
+        pipeline,
+        limits: options,
+        maxMessageBytes: options.maxMessageBytes,
+        onInternalError,
+      }),
+      ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
+    },
   );
   grpc.addService(
     grpcServiceDefinition(CatalogService),
@@ -290,6 +318,8 @@ export async function createServer(
     eventLog,
     intake,
     identity,
+    caps,
+    decisionLog,
     policy,
     consumer,
     port,
@@ -317,6 +347,7 @@ export async function createServer(
         });
         policy.close();
         await consumer?.stop();
+        await decisionLog.close();
         await eventLog.close();
         await people.close();
         await scorer.close();

@@ -139,7 +139,7 @@ interface Expected {
 
 interface Row {
   name: string;
-  req: Omit<DecideInit, "candidates"> & { candidates?: string[] };
+  req: Omit<DecideInit, "candidates" | "$typeName"> & { candidates?: string[] };
   expected: Expected;
 }
 

@@ -12,7 +12,7 @@ import {
   type ValidDecisionRequest,
 } from "../domain/decision.js";
 import type { PersonRead, ProfileStore } from "../domain/index.js";
-import { DecisionError } from "../errors/index.js";
+import { DecisionError, invalidField } from "../errors/index.js";
 import { applicableCaps } from "../policy/cap-counters.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
@@ -157,10 +157,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       // One read of the policy: this decision sees exactly this version.
       const policy = options.policy();
       if (policy.useCases.size > 0 && !policy.useCases.has(req.useCase)) {
-        throw new DecisionError(
-          "INVALID_ARGUMENT",
-          `use_case: "${req.useCase}" is not a use case of policy ${policy.version}`,
-        );
+        throw invalidField("use_case", `"${req.useCase}" is not a use case of policy ${policy.version}`);
       }
       stopIfGone(call, "the profile read");
       const read = await readPerson(req, call);
