@@ -11,6 +11,13 @@
  * h2load cannot see grpc-status, so every phase checks the server counted as
  * many decisions as h2load saw answers.
  *
+ * The server runs under the full demo policy (server/policies/demo.yaml): the
+ * request is a search re-rank, so holdouts, use-case weights, experience ids
+ * and the decision log are on the measured path. One more closed-model round
+ * swaps the policy (SetPolicy, every 50 ms, alternating two versions) while
+ * h2load drives Decide and a checker client verifies that every answer names
+ * one of the versions in play; any failed call fails the bench.
+ *
  *   npm run bench:decide   (after npm run build; needs redis-server and h2load)
  *
  * Prints human-readable lines, then one JSON line:
@@ -27,6 +34,8 @@ import {
   DecisionService,
   Treatment,
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
+import { PolicyService } from "../../server/src/gen/relevance/v1/policy_pb.js";
+import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
@@ -44,6 +53,7 @@ const CLIENTS = 2;
 const STREAMS = 32;
 const SEED = 42;
 const FEATURES = 64;
+const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -85,6 +95,8 @@ async function main(): Promise<void> {
         features: FEATURES,
         profileTimeoutMs: 50,
         identityKey: "bench-identity-key-0123456789abcdef",
+        policyFile: POLICY_FILE,
+        watchPolicyFile: false,
       },
       {
         log: silentLogger,
@@ -172,6 +184,21 @@ async function main(): Promise<void> {
       const stealBefore = readCpu();
       const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
       const stealPct = stealShare(stealBefore, readCpu());
+      const reload = await reloadUnderLoad(
+        server.address,
+        closed,
+        decideUrl,
+        request,
+        () => server.pipeline.stats.decisions,
+      );
+      if (reload.failed > 0 || reload.unknownVersions.length > 0) {
+        throw new Error(
+          `policy reload under load: ${reload.failed} failed calls, versions outside the set: ${reload.unknownVersions.join(", ")}`,
+        );
+      }
+      say(
+        `policy reloads under load: ${reload.reloads} swaps, ${reload.checked} checked answers, versions seen ${reload.versionsSeen.join(", ")}, h2load ${reload.h2loadRps.toFixed(0)} req/s, 0 failed`,
+      );
       const openDecided = server.pipeline.stats.decisions - decidedBefore;
       if (open.failed > 0 || openDecided < open.succeeded) {
         throw new Error(
@@ -197,7 +224,11 @@ async function main(): Promise<void> {
           decide_rps: Math.round(decideMax),
           ratio: Number((decideMax / echoMax).toFixed(3)),
           decide_p99_ms_at_half: Number(p99.toFixed(3)),
-          policy: "none",
+          policy: server.policy.current().policy.name,
+          policy_version: server.policy.current().policy.version,
+          reload_swaps: reload.reloads,
+          reload_checked_calls: reload.checked,
+          reload_failed_calls: reload.failed,
           decide_p50_ms_at_half: Number(p50.toFixed(3)),
           candidates: CANDIDATES,
           rounds: ROUNDS,
@@ -219,3 +250,79 @@ main().catch((e: unknown) => {
   process.stderr.write(`bench:decide failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
+
+/**
+ * One closed-model Decide round while the policy is swapped every 50 ms
+ * between two versions of the same file, with a checker client reading every
+ * answer's policy version. Fails nothing itself: returns what it saw.
+ */
+async function reloadUnderLoad(
+  address: string,
+  closed: Omit<Parameters<typeof runH2load>[0], "url">,
+  decideUrl: string,
+  request: ReturnType<typeof create<typeof DecideRequestSchema>>,
+  decisionCount: () => number,
+): Promise<{
+  reloads: number;
+  checked: number;
+  failed: number;
+  versionsSeen: string[];
+  unknownVersions: string[];
+  h2loadRps: number;
+}> {
+  const base = await loadPolicyFile(POLICY_FILE);
+  const versions = [`${base.version}-a`, `${base.version}-b`];
+  const known = new Set([base.version, ...versions]);
+  const policies = createServiceClient(PolicyService, address);
+  const decisions = createServiceClient(DecisionService, address);
+  let running = true;
+  let reloads = 0;
+  let checked = 0;
+  let failed = 0;
+  const seen = new Set<string>();
+  const unknown = new Set<string>();
+  const swapper = (async () => {
+    while (running) {
+      base.version = versions[reloads % 2]!;
+      await policies.setPolicy({ policy: base });
+      reloads++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const checkers = Array.from({ length: 4 }, async () => {
+    while (running) {
+      try {
+        const res = await decisions.decide(request, { deadline: Date.now() + 2000 });
+        checked++;
+        seen.add(res.policyVersion);
+        if (!known.has(res.policyVersion)) unknown.add(res.policyVersion);
+      } catch {
+        failed++;
+      }
+    }
+  });
+  const before = decisionCount();
+  try {
+    const d = await runH2load({ ...closed, url: decideUrl });
+    failed += d.failed;
+    running = false;
+    await Promise.all(checkers);
+    // h2load sees HTTP 200 even for a gRPC error: every answer it saw must be a decision.
+    const decided = decisionCount() - before;
+    if (decided < d.succeeded + checked) failed += d.succeeded + checked - decided;
+    return {
+      reloads,
+      checked,
+      failed,
+      versionsSeen: [...seen].sort(),
+      unknownVersions: [...unknown],
+      h2loadRps: d.rps,
+    };
+  } finally {
+    running = false;
+    await swapper;
+    await Promise.all(checkers);
+    policies.close();
+    decisions.close();
+  }
+}
