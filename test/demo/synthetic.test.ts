@@ -13,6 +13,7 @@ import { ALL_CONSENT, Consent } from "../../server/src/domain/consent.js";
 const FEATURES = 32;
 const catalog = generateCatalog({ items: 20_000, stores: 40, features: FEATURES, seed: 42 });
 const people = generateProfiles({ count: 20_000, features: FEATURES, seed: 42 });
+const buyers = generateProfiles({ count: 5000, features: FEATURES, seed: 42, catalog });
 
 function share<T>(list: readonly T[], predicate: (x: T) => boolean): number {
   let n = 0;
@@ -202,6 +203,47 @@ describe("generateProfiles()", () => {
     }
     expect(closer / sample.length).toBeGreaterThan(0.9);
     expect(priceFits / sample.length).toBeGreaterThan(0.6);
+  });
+
+  it("should give ~60% orders, ~15% a session and ~15% a life event coming within 60 days", () => {
+    expect(share(people, (p) => p.signals.orders > 0)).toBeCloseTo(0.6, 1);
+    expect(share(people, (p) => p.signals.sessionIntent > 0)).toBeCloseTo(0.15, 1);
+    expect(share(people, (p) => p.signals.lifeEvents.length > 0)).toBeCloseTo(0.15, 1);
+    for (const p of people) {
+      const s = p.signals;
+      expect(Number.isInteger(s.orders)).toBe(true);
+      expect(
+        s.orders > 0 ? s.lastPurchaseMs > 0 && s.lastPurchaseMs <= p.updatedAtMs : s.lastPurchaseMs === 0,
+      ).toBe(true);
+      expect(Math.fround(s.sessionIntent)).toBe(s.sessionIntent);
+      const today = Math.floor(p.updatedAtMs / 86_400_000);
+      for (const e of s.lifeEvents) expect(e.nextDay - today).toBeGreaterThanOrEqual(0);
+      for (const e of s.lifeEvents) expect(e.nextDay - today).toBeLessThanOrEqual(60);
+      expect(s.lifeEvents.map((e) => e.nextDay)).toEqual(
+        s.lifeEvents.map((e) => e.nextDay).sort((a, b) => a - b),
+      );
+      expect(s.replenishment).toEqual([]);
+    }
+  });
+
+  it("should draw replenishment SKUs from the catalog's everyday categories, soonest due first", () => {
+    const category = new Map(catalog.map((i) => [i.sku, i.categoryPath[0]]));
+    const withSkus = buyers.filter((p) => p.signals.replenishment.length > 0);
+    expect(withSkus.length / buyers.length).toBeGreaterThan(0.15);
+    for (const p of withSkus) {
+      expect(p.signals.orders).toBeGreaterThanOrEqual(2);
+      expect(p.signals.replenishment.length).toBeLessThanOrEqual(4);
+      const skus = p.signals.replenishment.map((r) => r.sku);
+      expect(new Set(skus).size).toBe(skus.length);
+      for (const sku of skus) expect(["grocery", "beauty", "pets", "health"]).toContain(category.get(sku));
+      const due = p.signals.replenishment.map((r) => r.dueDay);
+      expect(due).toEqual([...due].sort((a, b) => a - b));
+    }
+    // The catalog changes nothing else about the people.
+    const same = generateProfiles({ count: 5000, features: FEATURES, seed: 42 });
+    expect(buyers.map(({ signals, ...rest }) => [rest, signals.orders])).toEqual(
+      same.map(({ signals, ...rest }) => [rest, signals.orders]),
+    );
   });
 
   it("should reject invalid options, naming the option", () => {

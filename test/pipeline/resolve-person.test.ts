@@ -8,6 +8,7 @@ import {
   type Profile,
   Treatment,
 } from "../../server/src/domain/index.js";
+import { NO_SIGNALS } from "../../server/src/domain/profile.js";
 import { resolvePerson } from "../../server/src/pipeline/resolve-person.js";
 
 function profile(consent: number): Profile {
@@ -21,6 +22,7 @@ function profile(consent: number): Profile {
     loyaltyTier: 0,
     events: 10,
     consent,
+    signals: NO_SIGNALS,
     updatedAtMs: 0,
   };
 }

@@ -17,7 +17,8 @@ import { type RedisServerHandle, startRedisServer } from "../support/redis-proce
 
 const FEATURES = 16;
 /** Bytes of the codec's fixed header (the codec version decides it). */
-const HEADER_BYTES = encodedProfileBytes(0) - 4 * CATEGORY_SLOTS;
+/** The codec's fixed header: the size of a profile of no features, less its affinities and empty signals block. */
+const HEADER_BYTES = encodedProfileBytes(0) - 4 * CATEGORY_SLOTS - 18;
 
 interface Harness {
   readonly store: ProfileStore;

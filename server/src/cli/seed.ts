@@ -106,7 +106,7 @@ export async function seedStores(options: SeedOptions): Promise<SeedResult> {
     (done) => progress(`items ${done}/${catalog.length}`),
   );
 
-  const people = generateProfiles({ count: o.profiles, features: o.features, seed: o.seed });
+  const people = generateProfiles({ count: o.profiles, features: o.features, seed: o.seed, catalog });
   progress(`generated ${people.length} profiles at ${elapsed(started)} ms`);
   await inChunks(
     people,

@@ -3,7 +3,17 @@ import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { ALL_CHANNELS_MASK, Channel } from "../domain/channel.js";
 import { Consent } from "../domain/consent.js";
-import type { LoyaltyTier, Profile } from "../domain/profile.js";
+import { LIFE_EVENT_TYPES } from "../domain/event.js";
+import {
+  type ComingLifeEvent,
+  type LoyaltyTier,
+  MAX_SIGNAL_LIFE_EVENTS,
+  MAX_SIGNAL_REPLENISHMENTS,
+  NO_SIGNALS,
+  type PersonSignals,
+  type Profile,
+  type ReplenishmentDue,
+} from "../domain/profile.js";
 
 /** Options of `generateCatalog`. */
 export interface SyntheticCatalogOptions {
@@ -27,6 +37,12 @@ export interface SyntheticProfilesOptions {
   readonly seed: number;
   /** @default "user-" */
   readonly idPrefix?: string;
+  /**
+   * The catalog the people buy from (`generateCatalog`'s, same `features`):
+   * repeat buyers' replenishment SKUs are drawn from its everyday categories.
+   * Without it nobody has replenishment signals.
+   */
+  readonly catalog?: readonly CatalogItem[];
 }
 
 interface CategorySpec {
@@ -320,7 +336,10 @@ export function generateCatalog(options: SyntheticCatalogOptions): CatalogItem[]
  * over [0, 1]; mostly low churn risk; loyalty tiers 55/25/14/6 %; consent of
  * roughly 85 % personalisation, 60 % email, 35 % SMS, 40 % push, 20 % in-store
  * and 50 % ads, with ~5 % granting nothing at all; 5–400 behaviour events
- * each, skewed towards few (median ~30).
+ * each, skewed towards few (median ~30). Signals (see `syntheticSignals`):
+ * ~60 % have ordered, ~15 % are in a session, ~15 % have a life event coming,
+ * and with `catalog` about half of those with 2 orders or more have
+ * replenishment SKUs.
  */
 export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
   const { count, features, seed } = options;
@@ -334,6 +353,11 @@ export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
   // A stream of its own for the event counts, added after the rest: drawing
   // them from `rand` would shift every later person's values for a given seed.
   const eventsRand = createRng(seed ^ 0x85eb_ca6b);
+  // Signals likewise: streams of their own, so they leave every other value
+  // alone, and replenishment one apart, so a catalog changes nothing else.
+  const signalsRand = createRng(seed ^ 0xc2b2_ae35);
+  const replenishmentRand = createRng(seed ^ 0x27d4_eb2f);
+  const everyday = everydayItems(options.catalog ?? []);
   // Shares among the 95 % who consent to something, so the totals match the targets.
   const consentRates: readonly [number, number][] = [
     [Consent.PERSONALIZATION, 0.85 / 0.95],
@@ -382,22 +406,106 @@ export function generateProfiles(options: SyntheticProfilesOptions): Profile[] {
       for (const [bit, p] of consentRates) if (rand() < p) consent |= bit;
     }
 
+    // Drawn in the order they always were, so a seed still gives the same people.
+    // Loyal people pay a little more; the spread is a few tens of percent.
+    const priceAnchor = round3(logPrice / weightSum + 0.1 * loyaltyTier + 0.35 * gauss());
+    const churnRisk = round3(rand() ** 2.5);
+    // Log-uniform over 5..400, bent towards the low end: most people did little.
+    const events = Math.round(5 * 80 ** (eventsRand() ** 1.3));
+    const updatedAtMs = WORLD_NOW_MS - Math.floor(rand() * 90 * DAY_MS);
+    const favouriteNames = favourites.map((f) => world.categories[f]!.spec.name);
+    let signals = syntheticSignals(signalsRand, events, loyaltyTier, updatedAtMs);
+    const replenishment = syntheticReplenishment(replenishmentRand, signals, favouriteNames, everyday);
+    if (replenishment.length > 0) signals = { ...signals, replenishment };
     out[i] = {
       userId: `${idPrefix}${String(i + 1).padStart(6, "0")}`,
       vector: vec,
       categoryAffinity: affinity,
-      // Loyal people pay a little more; the spread is a few tens of percent.
-      priceAnchor: round3(logPrice / weightSum + 0.1 * loyaltyTier + 0.35 * gauss()),
+      priceAnchor,
       discountSensitivity: round3(discountSensitivity),
-      churnRisk: round3(rand() ** 2.5),
+      churnRisk,
       loyaltyTier,
-      // Log-uniform over 5..400, bent towards the low end: most people did little.
-      events: Math.round(5 * 80 ** (eventsRand() ** 1.3)),
+      events,
       consent,
-      updatedAtMs: WORLD_NOW_MS - Math.floor(rand() * 90 * DAY_MS),
+      signals,
+      updatedAtMs,
     };
   }
   return out;
+}
+
+/** Top-level categories people buy again and again. */
+const EVERYDAY_CATEGORIES: readonly string[] = ["grocery", "beauty", "pets", "health"];
+/** Repeat-purchase intervals in days, as people keep them. */
+const REPLENISHMENT_DAYS: readonly number[] = [7, 14, 14, 21, 28, 30, 45, 60, 90];
+
+/** The SKUs of `catalog` in each everyday category. */
+function everydayItems(catalog: readonly CatalogItem[]): Map<string, string[]> {
+  const out = new Map<string, string[]>(EVERYDAY_CATEGORIES.map((c) => [c, []]));
+  for (const item of catalog) out.get(item.categoryPath[0] ?? "")?.push(item.sku);
+  for (const [c, skus] of out) if (skus.length === 0) out.delete(c);
+  return out;
+}
+
+/**
+ * The policy signals of one synthetic person at `updatedAtMs`, but for
+ * replenishment (`syntheticReplenishment`): ~60 % have orders (about one per
+ * 15 events, more for loyal tiers), the last one within 120 days; ~15 % are
+ * in a session (intent in steps of 1/64, exact in f32); ~15 % have one or two
+ * life events coming within 60 days.
+ */
+function syntheticSignals(
+  rand: () => number,
+  events: number,
+  tier: LoyaltyTier,
+  updatedAtMs: number,
+): PersonSignals {
+  const today = Math.floor(updatedAtMs / DAY_MS);
+  const orders = rand() < 0.4 ? 0 : Math.max(1, Math.round(events * (0.03 + 0.07 * rand()) + 2 * tier));
+  const lastPurchaseMs = orders === 0 ? 0 : updatedAtMs - Math.floor(rand() ** 2 * 120 * DAY_MS);
+  const sessionIntent = rand() < 0.15 ? Math.round(rand() * 64) / 64 : 0;
+  const lifeEvents: ComingLifeEvent[] = [];
+  const l = rand();
+  const lifeCount = Math.min(MAX_SIGNAL_LIFE_EVENTS, l < 0.03 ? 2 : l < 0.15 ? 1 : 0);
+  for (let k = 0; k < lifeCount; k++) {
+    const type = pick(LIFE_EVENT_TYPES, rand);
+    const nextDay = today + Math.floor(rand() * 61);
+    if (!lifeEvents.some((e) => e.type === type && e.nextDay === nextDay)) lifeEvents.push({ type, nextDay });
+  }
+  lifeEvents.sort((x, y) => x.nextDay - y.nextDay || compare(x.type, y.type));
+  if (orders === 0 && sessionIntent === 0 && lifeEvents.length === 0) return NO_SIGNALS;
+  return { orders, lastPurchaseMs, sessionIntent, lifeEvents, replenishment: [] };
+}
+
+/**
+ * About half of those with 2 orders or more buy 1–4 everyday SKUs (of their
+ * favourite everyday category when they have one) on a cycle of 7–90 days,
+ * bought last up to 60 days before their last order, so some are overdue.
+ * Soonest due first.
+ */
+function syntheticReplenishment(
+  rand: () => number,
+  signals: PersonSignals,
+  favourites: readonly string[],
+  everyday: ReadonlyMap<string, readonly string[]>,
+): ReplenishmentDue[] {
+  const out: ReplenishmentDue[] = [];
+  if (signals.orders < 2 || everyday.size === 0 || rand() >= 0.5) return out;
+  const own = favourites.filter((c) => everyday.has(c));
+  const categories = own.length > 0 ? own : [...everyday.keys()];
+  const lastDay = Math.floor(signals.lastPurchaseMs / DAY_MS);
+  const count = Math.min(MAX_SIGNAL_REPLENISHMENTS, 1 + Math.floor(rand() * 4));
+  for (let k = 0; k < count; k++) {
+    const sku = pick(everyday.get(pick(categories, rand))!, rand);
+    if (out.some((r) => r.sku === sku)) continue;
+    const boughtDay = lastDay - Math.floor(rand() * 60);
+    out.push({ sku, dueDay: boughtDay + pick(REPLENISHMENT_DAYS, rand) });
+  }
+  return out.sort((x, y) => x.dueDay - y.dueDay || compare(x.sku, y.sku));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface WorldCategory {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { categorySlot } from "../../../server/src/domain/category-slot.js";
 import { ALL_CONSENT } from "../../../server/src/domain/consent.js";
-import type { Profile } from "../../../server/src/domain/profile.js";
+import {
+  MAX_SIGNAL_LIFE_EVENTS,
+  MAX_SIGNAL_REPLENISHMENTS,
+  NO_SIGNALS,
+  type Profile,
+} from "../../../server/src/domain/profile.js";
 import { applyEvent } from "../../../server/src/profile/features/apply-event.js";
 import { deriveFeatures, deriveProfile } from "../../../server/src/profile/features/derive.js";
 import { resolveFeatureConfig } from "../../../server/src/profile/features/feature-config.js";
 import { featureStateFromProfile } from "../../../server/src/profile/features/feature-state.js";
+import { parseDay } from "../../../server/src/profile/features/feature-time.js";
 import { decodeProfile, encodeProfile } from "../../../server/src/profile/profile-codec.js";
 import {
   cart,
@@ -252,9 +258,110 @@ describe("deriveProfile()", () => {
       loyaltyTier: 0,
       events: 0,
       consent: 0,
+      signals: NO_SIGNALS,
       updatedAtMs: T0,
     });
     expect(() => encodeProfile(p)).not.toThrow();
+  });
+});
+
+describe("deriveProfile(): signals", () => {
+  const day0 = Math.floor(T0 / DAY);
+
+  it("should count orders and give the last purchase time", () => {
+    const s = deriveProfile("u", stateOf(threeOrders), lastOrder + DAY, config, 0).signals;
+    expect(s.orders).toBe(3);
+    expect(s.lastPurchaseMs).toBe(lastOrder);
+  });
+
+  it("should give 0 orders and a last purchase of 0 without purchases, whatever else happened", () => {
+    const state = stateOf([view(T0, "S0"), cart(T0 + 1000, "S0")]);
+    const s = deriveProfile("u", state, T0 + DAY, config, 0).signals;
+    expect(s).toEqual({ ...NO_SIGNALS, orders: 0, lastPurchaseMs: 0 });
+  });
+
+  it("should report the session intent deriveFeatures reports, 0 once the session is over", () => {
+    const state = stateOf([view(T0, "S0"), signal(T0 + 60_000, 0.8, 60_000), cart(T0 + 120_000, "S0")]);
+    const during = deriveProfile("u", state, T0 + 130_000, config, 0).signals.sessionIntent;
+    expect(during).toBe(deriveFeatures(state, T0 + 130_000, config).sessionIntent.value);
+    expect(during).toBeCloseTo(0.2 * 0.8 + 0.3 * 0.5 + 0.5 * 0.5, 12);
+    expect(deriveProfile("u", state, T0 + DAY, config, 0).signals.sessionIntent).toBe(0);
+  });
+
+  it("should list the upcoming life events by UTC day, soonest first, at most MAX_SIGNAL_LIFE_EVENTS", () => {
+    const now = Date.UTC(2025, 5, 1, 15); // 2025-06-01, afternoon
+    const today = Math.floor(now / DAY);
+    const state = stateOf([
+      life(T0, "move", "2025-07-01", false), // in 30 days
+      life(T0, "birthday", "1990-06-21", true), // 20
+      life(T0, "wedding", "2025-06-02", false), // 1
+      life(T0, "anniversary", "2010-06-01", true), // today
+      life(T0, "graduation", "2025-06-10", false), // 9
+      life(T0, "new_baby", "2025-09-01", false), // beyond the 60-day horizon
+    ]);
+    const s = deriveProfile("u", state, now, config, 0).signals;
+    expect(MAX_SIGNAL_LIFE_EVENTS).toBe(4);
+    expect(s.lifeEvents).toEqual([
+      { type: "anniversary", nextDay: today },
+      { type: "wedding", nextDay: today + 1 },
+      { type: "graduation", nextDay: today + 9 },
+      { type: "birthday", nextDay: today + 20 },
+    ]);
+    const upcoming = deriveFeatures(state, now, config).upcomingLifeEvents;
+    expect(upcoming).toHaveLength(5);
+    expect(s.lifeEvents.map((e) => e.nextDay)).toEqual(upcoming.slice(0, 4).map((u) => parseDay(u.nextDate)));
+  });
+
+  it("should give the day each repeat purchase is due: last day plus the median interval, rounded", () => {
+    const state = stateOf([
+      purchase(T0, [line("S0", 1), line("S1", 1), line("S3", 1)]),
+      purchase(T0 + 7 * DAY, [line("S0", 1)]),
+      purchase(T0 + 10 * DAY, [line("S3", 1)]),
+      purchase(T0 + 21 * DAY, [line("S0", 1), line("S2", 1)]),
+    ]);
+    const s = deriveProfile("u", state, T0 + 22 * DAY, config, 0).signals;
+    // S0: days 0, 7, 21 — gaps 7 and 14, median 10.5, due 21 + 11. S3: days 0, 10, due 20.
+    // S1 and S2 were bought on one day only.
+    expect(s.replenishment).toEqual([
+      { sku: "S3", dueDay: day0 + 20 },
+      { sku: "S0", dueDay: day0 + 32 },
+    ]);
+    expect(deriveFeatures(state, T0 + 22 * DAY, config).replenishmentDays.get("S0")?.value).toBe(10.5);
+  });
+
+  it("should keep the MAX_SIGNAL_REPLENISHMENTS soonest due, ties by SKU", () => {
+    // SKU Rk is bought on day 0 and day 1 + k % 6: due on 2 + 2·(k % 6).
+    const events = Array.from({ length: 12 }, (_, k) => [
+      purchase(T0, [line(`R${k}`, 1)]),
+      purchase(T0 + (1 + (k % 6)) * DAY, [line(`R${k}`, 1)]),
+    ]).flat();
+    const s = deriveProfile("u", stateOf(events), T0 + 10 * DAY, config, 0).signals;
+    expect(MAX_SIGNAL_REPLENISHMENTS).toBe(8);
+    expect(s.replenishment).toEqual(
+      ["R0", "R6", "R1", "R7", "R2", "R8", "R3", "R9"].map((sku) => {
+        const k = Number(sku.slice(1));
+        return { sku, dueDay: day0 + 2 + 2 * (k % 6) };
+      }),
+    );
+  });
+
+  it("should pack them so that they decode as derived", () => {
+    const state = stateOf([
+      ...threeOrders,
+      purchase(lastOrder, [line("Café-crème", 4)]),
+      purchase(lastOrder - 14 * DAY, [line("Café-crème", 4)]),
+      life(T0, "birthday", "1990-04-01", true),
+      signal(lastOrder + DAY, 0.5, 10_000),
+    ]);
+    const p = deriveProfile("u", state, lastOrder + DAY + 1000, config, 0);
+    expect(p.signals.orders).toBe(5);
+    expect(p.signals.lifeEvents).toHaveLength(1);
+    expect(p.signals.replenishment.map((r) => r.sku)).toEqual(["S0", "Café-crème"]);
+    expect(p.signals.sessionIntent).toBeGreaterThan(0);
+    expect(decodeProfile("u", encodeProfile(p), FEATURES).signals).toEqual({
+      ...p.signals,
+      sessionIntent: Math.fround(p.signals.sessionIntent),
+    });
   });
 });
 
@@ -273,6 +380,7 @@ describe("featureStateFromProfile()", () => {
     loyaltyTier: 2,
     events: 100,
     consent: ALL_CONSENT,
+    signals: NO_SIGNALS,
     updatedAtMs: T0,
   };
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { NO_SIGNALS } from "../../../server/src/domain/profile.js";
 import { deriveFeatures, deriveProfile } from "../../../server/src/profile/features/derive.js";
 import { resolveFeatureConfig } from "../../../server/src/profile/features/feature-config.js";
 import {
@@ -155,6 +156,7 @@ describe("mergeFeatureStates()", () => {
         loyaltyTier,
         events,
         consent: 0,
+        signals: NO_SIGNALS,
         updatedAtMs: T0,
       });
     const merged = mergeFeatureStates(profile(30, 0.2, 1), profile(10, 0.6, 3), config);

@@ -14,7 +14,7 @@ import type { CatalogItem } from "../../../server/src/domain/catalog-item.js";
 import { categorySlot } from "../../../server/src/domain/category-slot.js";
 import { ALL_CHANNELS_MASK } from "../../../server/src/domain/channel.js";
 import { ALL_CONSENT, channelPurpose } from "../../../server/src/domain/consent.js";
-import type { Profile } from "../../../server/src/domain/profile.js";
+import { NO_SIGNALS, type Profile } from "../../../server/src/domain/profile.js";
 import type { ItemSchema } from "../../../server/src/gen/relevance/v1/catalog_pb.js";
 import type { Channel as ProtoChannel } from "../../../server/src/gen/relevance/v1/common_pb.js";
 
@@ -118,6 +118,7 @@ export function profile(
     loyaltyTier: 1,
     events: options.events ?? 120,
     consent,
+    signals: NO_SIGNALS,
     updatedAtMs: 1_700_000_000_000,
   };
 }

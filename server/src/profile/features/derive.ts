@@ -1,6 +1,13 @@
 import { CATEGORY_SLOTS } from "../../../../core-wasm/src/layout.js";
 import type { LifeEventType } from "../../domain/event.js";
-import type { LoyaltyTier, Profile } from "../../domain/profile.js";
+import {
+  type LoyaltyTier,
+  MAX_SIGNAL_LIFE_EVENTS,
+  MAX_SIGNAL_REPLENISHMENTS,
+  type PersonSignals,
+  type Profile,
+  type ReplenishmentDue,
+} from "../../domain/profile.js";
 import { compareStrings } from "./bounded-lists.js";
 import type { FeatureConfig } from "./feature-config.js";
 import type { FeatureState } from "./feature-state.js";
@@ -59,8 +66,9 @@ export interface DerivedFeatures {
 /**
  * The packed profile Decide reads, at `nowMs`: unit profile vector, category
  * affinity, price anchor, discount sensitivity, churn risk and loyalty tier
- * derived from the state, `events` its behaviour events, `updatedAtMs` =
- * `nowMs`. `consent` is the person's consent bits, kept apart from features.
+ * derived from the state, `events` its behaviour events, the policy `signals`
+ * (see `deriveSignals`), `updatedAtMs` = `nowMs`. `consent` is the person's
+ * consent bits, kept apart from features.
  */
 export function deriveProfile(
   userId: string,
@@ -84,7 +92,38 @@ export function deriveProfile(
     loyaltyTier: loyaltyTier(state, nowMs, config).value as LoyaltyTier,
     events: Math.min(0xffff_ffff, behaviourEvents(state)),
     consent,
+    signals: deriveSignals(state, nowMs, config),
     updatedAtMs: nowMs,
+  };
+}
+
+/**
+ * The facts policy rules test, at `nowMs`: orders (at most 2^32 − 1), the
+ * last purchase (0 when none), the session intent `deriveFeatures` reports,
+ * the upcoming life events (the first MAX_SIGNAL_LIFE_EVENTS of
+ * `upcomingLifeEvents`, with the UTC day of their next occurrence), and per
+ * SKU bought on two days or more the day its next purchase is due — the last
+ * purchase day plus the median interval rounded half up — soonest due first
+ * (ties by SKU), at most MAX_SIGNAL_REPLENISHMENTS.
+ */
+function deriveSignals(state: FeatureState, nowMs: number, config: FeatureConfig): PersonSignals {
+  const today = dayOf(nowMs);
+  const upcoming = upcomingLifeEvents(state, nowMs, config);
+  const lifeEvents = upcoming
+    .slice(0, MAX_SIGNAL_LIFE_EVENTS)
+    .map((u) => ({ type: u.type, nextDay: today + u.daysUntil }));
+  const replenishment: ReplenishmentDue[] = repeatPurchases(state).map((r) => ({
+    sku: r.sku,
+    dueDay: r.lastDay + Math.round(r.medianDays),
+  }));
+  replenishment.sort((x, y) => x.dueDay - y.dueDay || compareStrings(x.sku, y.sku));
+  if (replenishment.length > MAX_SIGNAL_REPLENISHMENTS) replenishment.length = MAX_SIGNAL_REPLENISHMENTS;
+  return {
+    orders: Math.min(0xffff_ffff, state.orders),
+    lastPurchaseMs: state.orders > 0 ? state.lastPurchaseMs : 0,
+    sessionIntent: sessionIntent(state, nowMs, config).value,
+    lifeEvents,
+    replenishment,
   };
 }
 
@@ -212,8 +251,27 @@ function loyaltyTier(state: FeatureState, nowMs: number, config: FeatureConfig):
 /** Median gap in days between the kept purchase days, per SKU bought on two days or more. */
 function replenishmentDays(state: FeatureState): Map<string, Feature> {
   const out = new Map<string, Feature>();
+  for (const r of repeatPurchases(state)) out.set(r.sku, { value: r.medianDays, events: r.days });
+  return out;
+}
+
+/** A SKU bought on two days or more. */
+interface RepeatPurchase {
+  readonly sku: string;
+  /** The most recent purchase day. */
+  readonly lastDay: number;
+  /** Median gap in days between the kept purchase days. */
+  readonly medianDays: number;
+  /** Distinct purchase days kept. */
+  readonly days: number;
+}
+
+/** The SKUs bought on two days or more, in the state's order (bought last first). */
+function repeatPurchases(state: FeatureState): RepeatPurchase[] {
+  const out: RepeatPurchase[] = [];
   for (const e of state.skus) {
-    if (e.days.length >= 2) out.set(e.sku, { value: median(dayGaps(e.days)), events: e.days.length });
+    if (e.days.length < 2) continue;
+    out.push({ sku: e.sku, lastDay: e.days[0]!, medianDays: median(dayGaps(e.days)), days: e.days.length });
   }
   return out;
 }
