@@ -117,6 +117,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         person: person.profile,
         capped: person.capped,
         redeemed: person.redeemed,
+        categoryBoost: null,
       });
 
       stats.decisions++;

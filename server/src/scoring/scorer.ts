@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Arena } from "../../../core-wasm/src/arena.js";
 import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js";
-import { Mode, Reason } from "../../../core-wasm/src/layout.js";
+import { CATEGORY_SLOTS, Mode, Reason } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
@@ -36,6 +36,12 @@ export interface ScoreJob {
   readonly capped: readonly string[];
   /** SKUs whose offer this person redeemed (excluded as REDEEMED). */
   readonly redeemed: readonly string[];
+  /**
+   * Added to the score of every item by its top-category slot (see
+   * `categorySlot`), personalised or not; length CATEGORY_SLOTS, finite
+   * values. Null for none (holdout and control decisions pass null).
+   */
+  readonly categoryBoost: Float32Array | null;
 }
 
 export interface ExcludedSku {
@@ -85,7 +91,8 @@ export interface ScorerOptions {
 export interface Scorer {
   /**
    * Scores one job, inline or on the pool by its size. A repeated candidate SKU
-   * is rejected (INVALID_ARGUMENT naming both positions).
+   * is rejected (INVALID_ARGUMENT naming both positions); a `categoryBoost` of
+   * the wrong length or with a non-finite value is a server bug (RangeError).
    */
   score(job: ScoreJob): Promise<ScoreResult>;
   /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
@@ -149,6 +156,7 @@ class KernelScorer implements Scorer {
   }
 
   scoreInline(job: ScoreJob): ScoreResult {
+    checkCategoryBoost(job.categoryBoost);
     const slot = this.inlineSlot;
     const catalogMode = job.candidates.count === 0;
     this.write(slot, job, 0, this.o.catalog.size);
@@ -159,6 +167,7 @@ class KernelScorer implements Scorer {
   }
 
   async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+    checkCategoryBoost(job.categoryBoost);
     const pool = this.pool;
     if (pool === null) return this.scoreInline(job);
     const catalogMode = job.candidates.count === 0;
@@ -281,6 +290,7 @@ class KernelScorer implements Scorer {
       slot.profile.set(person.vector);
       slot.affinity.set(person.categoryAffinity);
     }
+    if (job.categoryBoost !== null) slot.categoryBoost.set(job.categoryBoost);
     slot.setParams({
       mode: n === 0 ? Mode.CATALOG : Mode.CANDIDATES,
       countOrLo: n === 0 ? lo : n,
@@ -301,6 +311,7 @@ class KernelScorer implements Scorer {
       priceAnchor: person?.priceAnchor ?? 0,
       discountSensitivity: person?.discountSensitivity ?? 0,
       exclusionCount: exclusions,
+      categoryBoost: job.categoryBoost !== null,
     });
   }
 
@@ -363,6 +374,23 @@ class KernelScorer implements Scorer {
       items: all.slice(0, job.k).map((e, i) => ({ sku: catalog.skuAt(e.row), score: e.score, rank: i + 1 })),
       excluded: allExcl.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), reason: e.reason })),
     };
+  }
+}
+
+/**
+ * Rejects a category boost the kernel cannot take: it must have one value per
+ * category slot, all finite (NaN has no order; see core-wasm/README.md).
+ */
+function checkCategoryBoost(boost: Float32Array | null): void {
+  if (boost === null) return;
+  if (boost.length !== CATEGORY_SLOTS) {
+    throw new RangeError(
+      `job.categoryBoost: length ${boost.length} must equal CATEGORY_SLOTS (${CATEGORY_SLOTS})`,
+    );
+  }
+  for (let c = 0; c < CATEGORY_SLOTS; c++) {
+    if (!Number.isFinite(boost[c]))
+      throw new RangeError(`job.categoryBoost[${c}]: ${boost[c]} is not finite`);
   }
 }
 
