@@ -3,6 +3,7 @@ import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/sr
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError, exceedsLimit } from "../errors/index.js";
+import { ItemFactColumns, type ItemFacts } from "./item-facts.js";
 import { SkuIndex } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
@@ -43,6 +44,7 @@ export interface ResidentCatalogOptions {
 export class ResidentCatalog {
   private regionValue: CatalogRegion;
   private readonly index: SkuIndex;
+  private readonly facts: ItemFactColumns;
   private readonly storeToColumn = new Map<string, number>();
   private versionValue = 0;
   private readonly arena: Arena;
@@ -59,6 +61,7 @@ export class ResidentCatalog {
       features: this.features,
       stores: this.maxStores + 1,
     });
+    this.facts = new ItemFactColumns(this.regionValue.capacity);
   }
 
   /** The region every decision started now reads. Replaced when the catalog grows. */
@@ -92,6 +95,44 @@ export class ResidentCatalog {
   /** SKU of a row. */
   skuAt(row: number): string {
     return this.index.skuAt(row);
+  }
+
+  /**
+   * The facts of the item at `row` (e.g. a `ScoredItem.itemIndex`), read now:
+   * no SKU lookup, one small object. Throws a RangeError for a row not in use.
+   */
+  itemFacts(row: number): ItemFacts {
+    this.checkRow(row, "itemFacts");
+    const region = this.regionValue;
+    const facts = this.facts;
+    return {
+      sku: this.index.skuAt(row),
+      itemIndex: row,
+      price: facts.price(row),
+      margin: region.margin[row]!,
+      stock: region.stock[row]!,
+      returnRate: facts.returnRate(row),
+      topCategory: facts.topCategory(row),
+      topCategorySlot: region.topCategory[row]!,
+      storeStock: (storeId) => this.storeStockAt(row, storeId),
+    };
+  }
+
+  /**
+   * Units of the item at `row` in stock at `storeId` (saturated at 65535); 0
+   * for a store the catalog has no stock for. Throws a RangeError for a row
+   * not in use.
+   */
+  storeStockAt(row: number, storeId: string): number {
+    this.checkRow(row, "storeStockAt");
+    const region = this.regionValue;
+    return region.storeStock[row * region.stores + this.storeColumn(storeId)]!;
+  }
+
+  private checkRow(row: number, method: string): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.index.count) {
+      throw new RangeError(`${method}: row ${row} is outside the catalog's [0, ${this.index.count})`);
+    }
   }
 
   /** Store column for a store id, or 0 (the always-empty column) when unknown. */
@@ -199,6 +240,7 @@ export class ResidentCatalog {
     changes.forEach((c, i) => {
       const row = rows[i]!;
       region.logPrice[row] = Math.log(c.price);
+      this.facts.setPrice(row, c.price);
       if (c.margin !== undefined) region.margin[row] = c.margin;
     });
     this.versionValue++;
@@ -214,6 +256,7 @@ export class ResidentCatalog {
     region.stock[row] = item.stock;
     region.channels[row] = item.channels;
     region.boost[row] = item.boost;
+    this.facts.write(row, item);
     const stride = region.stores;
     region.storeStock.fill(0, row * stride, (row + 1) * stride);
     for (const [id, n] of Object.entries(item.storeStock)) {
@@ -243,6 +286,7 @@ export class ResidentCatalog {
     next.channels.set(old.channels.subarray(0, n));
     next.boost.set(old.boost.subarray(0, n));
     next.count = n;
+    this.facts.grow(capacity, n);
     this.regionValue = next;
   }
 }

@@ -129,7 +129,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         : person.degradations;
       return {
         decisionId: decisionIdFor(req),
-        items: result.items,
+        items: result.items.map(({ sku, score, rank }) => ({ sku, score, rank })),
         treatment: person.treatment,
         degradations,
         excluded: result.excluded,

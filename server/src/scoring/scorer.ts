@@ -4,10 +4,11 @@ import type { Arena } from "../../../core-wasm/src/arena.js";
 import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS, Mode, Reason } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
+import { type ScoreParts, type ScorePartsRequest, scoreParts } from "../../../core-wasm/src/score-parts.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
-import type { DecidedItem } from "../domain/decision.js";
 import { DecisionError, invalidField } from "../errors/index.js";
+import { scorePartsRequest } from "./score-parts-request.js";
 import type { ScoringModel } from "./scoring-model.js";
 
 /** What the person contributes to scoring; null scores without the person. */
@@ -44,6 +45,26 @@ export interface ScoreJob {
   readonly categoryBoost: Float32Array | null;
 }
 
+/** One kept item of a scored job. */
+export interface ScoredItem {
+  readonly sku: string;
+  /** The kernel's score (an f32 value). */
+  readonly score: number;
+  /** 1-based. */
+  readonly rank: number;
+  /**
+   * The item's catalog row, for reading its facts (`ResidentCatalog.itemFacts`)
+   * without a SKU lookup. Rows are stable for the life of the process.
+   */
+  readonly itemIndex: number;
+  /**
+   * With `job.explain`: the score term by term (they sum to `score` up to f32
+   * rounding), computed after scoring from the catalog as it is then; null
+   * otherwise.
+   */
+  readonly parts: ScoreParts | null;
+}
+
 export interface ExcludedSku {
   readonly sku: string;
   readonly reason: number;
@@ -51,7 +72,7 @@ export interface ExcludedSku {
 
 export interface ScoreResult {
   /** Kept items, best first, ranked from 1, at most k. */
-  readonly items: readonly DecidedItem[];
+  readonly items: readonly ScoredItem[];
   /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
   readonly excluded: readonly ExcludedSku[];
   /** Where the kernel ran: "inline" on the server thread, or "pool". */
@@ -161,7 +182,7 @@ class KernelScorer implements Scorer {
     const catalogMode = job.candidates.count === 0;
     this.write(slot, job, 0, this.o.catalog.size);
     const kept = this.kernel.decide(slot.desc);
-    const items = this.readItems(slot, kept, catalogMode);
+    const items = this.readItems(slot, kept, job);
     const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
     return { items, excluded, ran: "inline", saturated: false };
   }
@@ -198,7 +219,7 @@ class KernelScorer implements Scorer {
       if (failed !== undefined) throw failed.reason;
       if (!catalogMode) {
         const slot = slots[0]!;
-        const items = this.readItems(slot, kept[0]!, false);
+        const items = this.readItems(slot, kept[0]!, job);
         const excluded = job.explain ? this.readExcluded(slot, job, false) : [];
         return { items, excluded, ran: "pool", saturated: false };
       }
@@ -315,15 +336,31 @@ class KernelScorer implements Scorer {
     });
   }
 
-  private readItems(slot: RequestSlot, kept: number, catalogMode: boolean): DecidedItem[] {
-    const items: DecidedItem[] = new Array(kept);
+  /** The kept items of a one-slot job (inline, or one pooled candidate job). */
+  private readItems(slot: RequestSlot, kept: number, job: ScoreJob): ScoredItem[] {
+    const catalogMode = job.candidates.count === 0;
+    const request = job.explain ? scorePartsRequest(job) : null;
+    const items: ScoredItem[] = new Array(kept);
     for (let i = 0; i < kept; i++) {
       const idx = slot.outIdx[i]!;
       // A kept candidate is always a catalog row, so its SKU string comes from the index.
-      const sku = this.o.catalog.skuAt(catalogMode ? idx : slot.candItems[idx]!);
-      items[i] = { sku, score: slot.outScore[i]!, rank: i + 1 };
+      const row = catalogMode ? idx : slot.candItems[idx]!;
+      const base = catalogMode ? 0 : slot.candBase[idx]!;
+      items[i] = this.scoredItem(row, slot.outScore[i]!, i + 1, base, request);
     }
     return items;
+  }
+
+  private scoredItem(
+    row: number,
+    score: number,
+    rank: number,
+    base: number,
+    request: ScorePartsRequest | null,
+  ): ScoredItem {
+    const catalog = this.o.catalog;
+    const parts = request === null ? null : scoreParts(catalog.region, row, base, request);
+    return { sku: catalog.skuAt(row), score, rank, itemIndex: row, parts };
   }
 
   private readExcluded(slot: RequestSlot, job: ScoreJob, catalogMode: boolean): ExcludedSku[] {
@@ -350,7 +387,7 @@ class KernelScorer implements Scorer {
     slots: readonly RequestSlot[],
     kept: readonly number[],
     job: ScoreJob,
-  ): { items: DecidedItem[]; excluded: ExcludedSku[] } {
+  ): { items: ScoredItem[]; excluded: ExcludedSku[] } {
     const catalog = this.o.catalog;
     const all: { row: number; score: number }[] = [];
     const allExcl: { row: number; score: number; reason: number }[] = [];
@@ -370,8 +407,9 @@ class KernelScorer implements Scorer {
       b.score - a.score || a.row - b.row;
     all.sort(byRank);
     allExcl.sort(byRank);
+    const request = job.explain ? scorePartsRequest(job) : null;
     return {
-      items: all.slice(0, job.k).map((e, i) => ({ sku: catalog.skuAt(e.row), score: e.score, rank: i + 1 })),
+      items: all.slice(0, job.k).map((e, i) => this.scoredItem(e.row, e.score, i + 1, 0, request)),
       excluded: allExcl.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), reason: e.reason })),
     };
   }
