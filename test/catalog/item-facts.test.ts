@@ -67,6 +67,21 @@ describe("ResidentCatalog.itemFacts()", () => {
     ]);
   });
 
+  it("should read stock by store column and the category slot without building facts", () => {
+    const catalog = newCatalog(4);
+    catalog.upsert([item("a"), item("b", { categoryPath: ["Beauty"] })]);
+    expect(catalog.storeStockAt(0, catalog.storeColumn("store-b"))).toBe(65_535);
+    expect(catalog.storeStockAt(1, catalog.storeColumn("store-a"))).toBe(2);
+    expect(catalog.storeStockAt(1, catalog.storeColumn("store-z"))).toBe(0);
+    expect(() => catalog.storeStockAt(0, 5)).toThrow(
+      new RangeError("storeStockAt: store column 5 is outside [0, 5)"),
+    );
+    expect([catalog.topCategorySlot(0), catalog.topCategorySlot(1)]).toEqual([
+      categorySlot("Gifts"),
+      categorySlot("Beauty"),
+    ]);
+  });
+
   it("should follow price and stock changes", () => {
     const catalog = newCatalog(4);
     catalog.upsert([item("a")]);

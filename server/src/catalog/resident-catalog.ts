@@ -3,7 +3,7 @@ import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/sr
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError, exceedsLimit } from "../errors/index.js";
-import { ItemFactColumns, type ItemFacts } from "./item-facts.js";
+import { type CatalogItemFacts, ItemFactColumns } from "./item-fact-columns.js";
 import { SkuIndex } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
@@ -101,7 +101,7 @@ export class ResidentCatalog {
    * The facts of the item at `row` (e.g. a `ScoredItem.itemIndex`), read now:
    * no SKU lookup, one small object. Throws a RangeError for a row not in use.
    */
-  itemFacts(row: number): ItemFacts {
+  itemFacts(row: number): CatalogItemFacts {
     this.checkRow(row, "itemFacts");
     const region = this.regionValue;
     const facts = this.facts;
@@ -114,19 +114,29 @@ export class ResidentCatalog {
       returnRate: facts.returnRate(row),
       topCategory: facts.topCategory(row),
       topCategorySlot: region.topCategory[row]!,
-      storeStock: (storeId) => this.storeStockAt(row, storeId),
+      storeStock: (storeId) => this.storeStockAt(row, this.storeColumn(storeId)),
     };
   }
 
   /**
-   * Units of the item at `row` in stock at `storeId` (saturated at 65535); 0
-   * for a store the catalog has no stock for. Throws a RangeError for a row
-   * not in use.
+   * Units of the item at `row` in stock at store column `storeColumn` (from
+   * `storeColumn(storeId)`, looked up once per request rather than per item),
+   * saturated at 65535; column 0 is the always-empty one. Throws a RangeError
+   * for a row not in use or a column outside the store matrix.
    */
-  storeStockAt(row: number, storeId: string): number {
+  storeStockAt(row: number, storeColumn: number): number {
     this.checkRow(row, "storeStockAt");
     const region = this.regionValue;
-    return region.storeStock[row * region.stores + this.storeColumn(storeId)]!;
+    if (!Number.isInteger(storeColumn) || storeColumn < 0 || storeColumn >= region.stores) {
+      throw new RangeError(`storeStockAt: store column ${storeColumn} is outside [0, ${region.stores})`);
+    }
+    return region.storeStock[row * region.stores + storeColumn]!;
+  }
+
+  /** Top-category slot of the item at `row` (its index into affinities and category boosts). */
+  topCategorySlot(row: number): number {
+    this.checkRow(row, "topCategorySlot");
+    return this.regionValue.topCategory[row]!;
   }
 
   private checkRow(row: number, method: string): void {

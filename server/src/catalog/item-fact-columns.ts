@@ -1,11 +1,12 @@
 import type { CatalogItem } from "../domain/catalog-item.js";
 
 /**
- * What the decision pipeline may read of one catalog item after scoring, by
- * its row (`ScoredItem.itemIndex`), without a SKU lookup. Values are read when
- * the facts are taken; later catalog changes do not alter them.
+ * What the resident catalog knows of one item, read by its row
+ * (`ScoredItem.itemIndex`) without a SKU lookup, for the decision pipeline
+ * after scoring. Values are read when the facts are taken; later catalog
+ * changes do not alter them.
  */
-export interface ItemFacts {
+export interface CatalogItemFacts {
   readonly sku: string;
   /** The item's catalog row. */
   readonly itemIndex: number;
