@@ -18,12 +18,26 @@ import { commonScore, computeQuery, dot1, dot4, personalScore } from "./score";
  * the meaning of every field). The host checks it once after instantiating.
  */
 export function kernelAbiVersion(): u32 {
-  return 1;
+  return 2;
+}
+
+/**
+ * Top-category slot of `item`, masked so a corrupt category byte can only pick
+ * a wrong slot, never read outside a CATEGORY_SLOTS buffer; the host writes
+ * categories < CATEGORY_SLOTS.
+ */
+// @ts-ignore: decorator
+@inline
+function categorySlot(topCategory: usize, item: usize): usize {
+  return <usize>(<u32>load<u8>(topCategory + item) & (CATEGORY_SLOTS - 1));
 }
 
 /**
  * Score of `item` with base score `base` and precomputed `dot = dot(q, v_item)`:
  * `personal + common` when personalised, else `common` (no person input read).
+ * `categoryBoost` is the request's CATEGORY_BOOST pointer; 0 skips the term
+ * altogether (no load, no add), so a request without boosts computes exactly
+ * what it did before boosts existed.
  */
 // @ts-ignore: decorator
 @inline
@@ -36,6 +50,7 @@ function itemScore(
   wPop: f32,
   popularity: usize,
   boost: usize,
+  categoryBoost: usize,
   wAff: f32,
   affinity: usize,
   topCategory: usize,
@@ -47,15 +62,13 @@ function itemScore(
   margins: usize,
   oneMinusDs: f32,
 ): f32 {
-  const common = commonScore(wBase, base, wPop, load<f32>(popularity + (item << 2)), load<f32>(boost + (item << 2)));
+  let common = commonScore(wBase, base, wPop, load<f32>(popularity + (item << 2)), load<f32>(boost + (item << 2)));
+  if (categoryBoost != 0) common += load<f32>(categoryBoost + (categorySlot(topCategory, item) << 2));
   if (!personalize) return common;
-  // Masked so a corrupt category byte can only pick a wrong slot, never read
-  // outside the affinity buffer; the host writes categories < CATEGORY_SLOTS.
-  const slot = <usize>(<u32>load<u8>(topCategory + item) & (CATEGORY_SLOTS - 1));
   const personal = personalScore(
     dot,
     wAff,
-    load<f32>(affinity + (slot << 2)),
+    load<f32>(affinity + (categorySlot(topCategory, item) << 2)),
     wPrice,
     load<f32>(logPrice + (item << 2)),
     anchor,
@@ -95,8 +108,9 @@ function lane(dots: v128, t: u32): f32 {
  * buffer, CATALOG points at a CatalogDesc whose COUNT rows are written, MARKS
  * has at least the catalog's capacity bytes and is all zero, SCRATCH_QUERY has
  * `features` f32 and SCRATCH_HEAP `2 * k * 8` bytes, all of them private to
- * the calling thread for the duration of the call. On return MARKS is all zero
- * again; OUT_EXCL_COUNT is written in every mode (0 unless catalog + explain).
+ * the calling thread for the duration of the call; CATEGORY_BOOST is 0 or
+ * points at CATEGORY_SLOTS f32. On return MARKS is all zero again;
+ * OUT_EXCL_COUNT is written in every mode (0 unless catalog + explain).
  *
  * - Candidate mode: every candidate gets a reason in OUT_REASONS (KEPT for
  *   those that pass every check, whether or not they made the top k);
@@ -141,6 +155,7 @@ export function decide(req: usize): u32 {
   const exclCount = load<u32>(req, RequestDesc.EXCLUSION_COUNT);
   const exclItems = <usize>load<u32>(req, RequestDesc.EXCL_ITEMS);
   const affinity = <usize>load<u32>(req, RequestDesc.AFFINITY);
+  const categoryBoost = <usize>load<u32>(req, RequestDesc.CATEGORY_BOOST);
   const outIdx = <usize>load<u32>(req, RequestDesc.OUT_IDX);
   const outScore = <usize>load<u32>(req, RequestDesc.OUT_SCORE);
   const marks = <usize>load<u32>(req, RequestDesc.MARKS);
@@ -194,8 +209,8 @@ export function decide(req: usize): u32 {
         const tk = t == 0 ? p0 : t == 1 ? p1 : t == 2 ? p2 : key;
         const item = <usize>(tk >> 3);
         const s = itemScore(
-          item, 0, lane(dots, t), personalize, wBase, wPop, popularity, boost, wAff, affinity, topCategory,
-          wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
+          item, 0, lane(dots, t), personalize, wBase, wPop, popularity, boost, categoryBoost, wAff, affinity,
+          topCategory, wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
         );
         if ((tk & 7) == Reason.KEPT) kept = heapOffer(heap, kept, k, s, tk >> 3);
         else excluded = heapOffer(excludedHeap, excluded, k, s, tk);
@@ -207,7 +222,7 @@ export function decide(req: usize): u32 {
       const item = <usize>(tk >> 3);
       const s = itemScore(
         item, 0, personalize ? dot1(query, row(vectors, tk >> 3, rowBytes), dotBytes) : 0, personalize,
-        wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+        wBase, wPop, popularity, boost, categoryBoost, wAff, affinity, topCategory,
         wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
       );
       if ((tk & 7) == Reason.KEPT) kept = heapOffer(heap, kept, k, s, tk >> 3);
@@ -254,7 +269,7 @@ export function decide(req: usize): u32 {
         const pos = t == 0 ? p0 : t == 1 ? p1 : t == 2 ? p2 : j;
         const s = itemScore(
           <usize>load<u32>(candItems + (<usize>pos << 2)), load<f32>(candBase + (<usize>pos << 2)), lane(dots, t),
-          personalize, wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+          personalize, wBase, wPop, popularity, boost, categoryBoost, wAff, affinity, topCategory,
           wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
         );
         kept = heapOffer(heap, kept, k, s, pos);
@@ -267,7 +282,7 @@ export function decide(req: usize): u32 {
       const s = itemScore(
         <usize>item, load<f32>(candBase + (<usize>pos << 2)),
         personalize ? dot1(query, row(vectors, item, rowBytes), dotBytes) : 0, personalize,
-        wBase, wPop, popularity, boost, wAff, affinity, topCategory,
+        wBase, wPop, popularity, boost, categoryBoost, wAff, affinity, topCategory,
         wPrice, logPrice, anchor, priceScale, wMargin, margins, oneMinusDs,
       );
       kept = heapOffer(heap, kept, k, s, pos);

@@ -91,5 +91,6 @@ export namespace RequestDesc {
   export const MARKS: usize = 136;
   export const SCRATCH_QUERY: usize = 140;
   export const SCRATCH_HEAP: usize = 144;
+  export const CATEGORY_BOOST: usize = 148;
   export const SIZE: usize = 160;
 }

@@ -1,7 +1,8 @@
 /**
  * What server code needs from the kernel package: the memory contract, the
- * arena, the loader, the catalog region and request slot, and the reference
- * implementation (the fallback and the tests' oracle).
+ * arena, the loader, the catalog region and request slot, the reference
+ * implementation (the fallback and the tests' oracle) and the score parts
+ * behind `explain`.
  */
 export type { Arena, ArenaOptions, KernelMemoryOptions } from "./arena.js";
 export { createArena, createKernelMemory, KERNEL_MEMORY_DEFAULTS } from "./arena.js";
@@ -29,3 +30,5 @@ export {
 export { referenceDecide } from "./reference-kernel.js";
 export type { RequestParams, RequestSlot, RequestSlotOptions } from "./request-slot.js";
 export { allocateRequestSlot } from "./request-slot.js";
+export type { ScoreParts, ScorePartsPerson, ScorePartsRequest } from "./score-parts.js";
+export { queryVector, scoreParts } from "./score-parts.js";

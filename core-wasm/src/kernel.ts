@@ -10,7 +10,7 @@ import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** ABI version this host code speaks; must equal the kernel's `kernelAbiVersion()`. */
-export const KERNEL_ABI_VERSION = 1;
+export const KERNEL_ABI_VERSION = 2;
 
 /**
  * Finds the repository root from this file's location: sources live in
@@ -89,7 +89,7 @@ export function instantiateKernel(module: WebAssembly.Module, memory: WebAssembl
 }
 
 /**
- * Identifies the kernel build: `"as-simd-abi1-"` plus the first 12 hex digits
+ * Identifies the kernel build: `"as-simd-abi2-"` plus the first 12 hex digits
  * of the SHA-256 of the wasm bytes. Logged with every decision so a ranking can
  * be traced to the exact kernel that produced it. Cached per path.
  */

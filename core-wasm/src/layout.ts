@@ -164,6 +164,12 @@ export const RequestDesc = {
   SCRATCH_QUERY: 140,
   /** ptr: scratch for two heaps, 2 * k * 8 bytes. */
   SCRATCH_HEAP: 144,
+  /**
+   * ptr f32[CATEGORY_SLOTS], or 0 for none: a per-request boost per top-level
+   * category slot, added to the score of every item in that slot, personalised
+   * or not. Placed after the older fields so their offsets did not move.
+   */
+  CATEGORY_BOOST: 148,
   /** Total size of the descriptor in bytes. */
   SIZE: 160,
 } as const;

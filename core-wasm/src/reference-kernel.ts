@@ -174,6 +174,8 @@ export function referenceDecide(memory: WebAssembly.Memory, req: number): number
   const exclItems = u32[r + (RequestDesc.EXCL_ITEMS >> 2)]! >> 2;
   const exclReasons = u32[r + (RequestDesc.EXCL_REASONS >> 2)]!;
   const affinity = u32[r + (RequestDesc.AFFINITY >> 2)]! >> 2;
+  const categoryBoostPtr = u32[r + (RequestDesc.CATEGORY_BOOST >> 2)]!;
+  const categoryBoost = categoryBoostPtr >> 2;
   const marks = u32[r + (RequestDesc.MARKS >> 2)]!;
   const query = u32[r + (RequestDesc.SCRATCH_QUERY >> 2)]! >> 2;
   // Whole blocks of four features, as the kernel.
@@ -199,9 +201,13 @@ export function referenceDecide(memory: WebAssembly.Memory, req: number): number
   };
 
   const scoreOf = (item: number, base: number): number => {
-    const common = fround(
+    let common = fround(
       fround(fround(wBase * base) + fround(wPop * f32[popularity + item]!)) + f32[boost + item]!,
     );
+    // Pointer 0: no boosts, and no add at all, as in the kernel.
+    if (categoryBoostPtr !== 0) {
+      common = fround(common + f32[categoryBoost + (u8[topCategory + item]! & (CATEGORY_SLOTS - 1))]!);
+    }
     if (!personalize) return common;
     const row = vectors + item * features;
     let l0 = 0;

@@ -51,6 +51,12 @@ export interface RequestParams {
   discountSensitivity: number;
   /** Entries written to `exclItems`/`exclReasons`. */
   exclusionCount: number;
+  /**
+   * True: CATEGORY_BOOST points at the slot's `categoryBoost` buffer, whose
+   * values are added to the scores. False: CATEGORY_BOOST is 0 (no boosts;
+   * the buffer is not read).
+   */
+  categoryBoost: boolean;
 }
 
 /** A thread's request slot and views of its buffers. */
@@ -67,6 +73,8 @@ export interface RequestSlot {
   readonly profile: Float32Array;
   /** f32[CATEGORY_SLOTS]: the person's category affinities. */
   readonly affinity: Float32Array;
+  /** f32[CATEGORY_SLOTS]: this request's boost per top-category slot (read when `params.categoryBoost`). */
+  readonly categoryBoost: Float32Array;
   /** i32[maxCandidates]: candidate item indices (UNKNOWN_ITEM for unknown SKUs). */
   readonly candItems: Int32Array;
   /** f32[maxCandidates]: candidate base scores. */
@@ -124,6 +132,7 @@ export function allocateRequestSlot(arena: Arena, options: RequestSlotOptions): 
   const weights = arena.alloc(features * 4, 16);
   const profile = arena.alloc(features * 4, 16);
   const affinity = arena.alloc(CATEGORY_SLOTS * 4, 16);
+  const categoryBoost = arena.alloc(CATEGORY_SLOTS * 4, 16);
   const candItems = arena.alloc(maxCandidates * 4, 16);
   const candBase = arena.alloc(maxCandidates * 4, 16);
   const exclItems = arena.alloc(maxExclusions * 4, 16);
@@ -174,6 +183,7 @@ export function allocateRequestSlot(arena: Arena, options: RequestSlotOptions): 
     weights: new Float32Array(buffer, weights, features),
     profile: new Float32Array(buffer, profile, features),
     affinity: new Float32Array(buffer, affinity, CATEGORY_SLOTS),
+    categoryBoost: new Float32Array(buffer, categoryBoost, CATEGORY_SLOTS),
     candItems: new Int32Array(buffer, candItems, maxCandidates),
     candBase: new Float32Array(buffer, candBase, maxCandidates),
     exclItems: new Int32Array(buffer, exclItems, maxExclusions),
@@ -233,6 +243,7 @@ export function allocateRequestSlot(arena: Arena, options: RequestSlotOptions): 
       f32[RequestDesc.PRICE_ANCHOR >> 2] = p.priceAnchor;
       f32[RequestDesc.DISCOUNT_SENSITIVITY >> 2] = p.discountSensitivity;
       i32[RequestDesc.EXCLUSION_COUNT >> 2] = p.exclusionCount;
+      put(RequestDesc.CATEGORY_BOOST, p.categoryBoost ? categoryBoost : 0);
     },
   };
 }

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       person,
       capped: [],
       redeemed: [],
+      categoryBoost: null,
     };
   };
 

@@ -1,13 +1,15 @@
 /**
  * Kernel benchmark: the WASM `decide` against the TypeScript reference on the
  * same request — 1000 candidates over a 5000-item catalog, 64 features, k 50,
- * personalised, with a realistic mix of constraint failures. Rounds alternate
- * which implementation runs first; each side's figure is the median of its
- * per-round mean. Both results are compared after warm-up (bit for bit) and
- * the run fails if they differ.
+ * personalised, with a realistic mix of constraint failures; and the kernel
+ * again on the same request with per-request category boosts. Rounds alternate
+ * which runs first; each figure is the median of its per-round mean. Both
+ * implementations' results are compared after warm-up (bit for bit, with and
+ * without boosts) and the run fails if they differ.
  *
  * Run after a build: `npm run bench:kernel`. The last line is JSON:
- * `{"n":1000,"features":64,"wasm_us":…,"ts_us":…,"ratio":…}` (ratio = ts / wasm).
+ * `{"n":1000,"features":64,"wasm_us":…,"ts_us":…,"ratio":…,"wasm_boost_us":…,"boost_ratio":…}`
+ * (ratio = ts / wasm, both without boosts; boost_ratio = wasm with boosts / without).
  */
 import { performance } from "node:perf_hooks";
 import { allocateCatalogRegion } from "../../core-wasm/src/catalog-region.js";
@@ -95,26 +97,49 @@ const params = {
   priceAnchor: 3,
   discountSensitivity: 0.3,
   exclusionCount: EXCLUSIONS,
+  categoryBoost: false,
 };
 slot.setParams(params);
+// The boosted variant: three categories boosted, as a policy would (one strong
+// boost, one mild, one demotion). Same request otherwise.
+const boostedParams = { ...params, categoryBoost: true };
+slot.categoryBoost[3] = 0.3;
+slot.categoryBoost[11] = 0.1;
+slot.categoryBoost[20] = -0.2;
 
 const { kernel, memory } = world;
 const req = slot.desc;
 const runWasm = (): number => kernel.decide(req);
 const runTs = (): number => referenceDecide(memory, req);
 
-for (let i = 0; i < WARMUP_CALLS; i++) {
-  runWasm();
-  runTs();
+for (const p of [boostedParams, params]) {
+  slot.setParams(p);
+  for (let i = 0; i < WARMUP_CALLS; i++) {
+    runWasm();
+    runTs();
+  }
 }
 
-poisonOutputs(slot);
-const wasmOut = readOutputs(slot, params, runWasm());
-poisonOutputs(slot);
-const tsOut = readOutputs(slot, params, runTs());
-if (JSON.stringify(wasmOut) !== JSON.stringify(tsOut)) {
-  console.error("kernel bench: wasm and reference results differ");
-  console.error(JSON.stringify({ wasm: wasmOut.idx, ts: tsOut.idx }));
+/** Runs both implementations on `p` and exits if their outputs differ; returns the kernel's. */
+function checkIdentical(p: typeof params): ReturnType<typeof readOutputs> {
+  slot.setParams(p);
+  poisonOutputs(slot);
+  const wasmOut = readOutputs(slot, p, runWasm());
+  poisonOutputs(slot);
+  const tsOut = readOutputs(slot, p, runTs());
+  if (JSON.stringify(wasmOut) !== JSON.stringify(tsOut)) {
+    console.error(`kernel bench: wasm and reference results differ (categoryBoost ${p.categoryBoost})`);
+    console.error(JSON.stringify({ wasm: wasmOut.idx, ts: tsOut.idx }));
+    process.exit(1);
+  }
+  return wasmOut;
+}
+const boostedOut = checkIdentical(boostedParams);
+const wasmOut = checkIdentical(params);
+if (JSON.stringify(boostedOut.idx) === JSON.stringify(wasmOut.idx)) {
+  console.error(
+    "kernel bench: the category boosts did not change the ranking; the boosted case measures nothing",
+  );
   process.exit(1);
 }
 const reasons = new Map<number, number>();
@@ -132,11 +157,18 @@ function time(run: () => number, calls: number): number {
 
 const wasmRounds: number[] = [];
 const tsRounds: number[] = [];
+const boostRounds: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   if (round % 2 === 0) {
+    slot.setParams(params);
     wasmRounds.push(time(runWasm, CALLS_PER_ROUND));
     tsRounds.push(time(runTs, CALLS_PER_ROUND));
+    slot.setParams(boostedParams);
+    boostRounds.push(time(runWasm, CALLS_PER_ROUND));
   } else {
+    slot.setParams(boostedParams);
+    boostRounds.push(time(runWasm, CALLS_PER_ROUND));
+    slot.setParams(params);
     tsRounds.push(time(runTs, CALLS_PER_ROUND));
     wasmRounds.push(time(runWasm, CALLS_PER_ROUND));
   }
@@ -149,6 +181,7 @@ function median(values: number[]): number {
 
 const wasmUs = median(wasmRounds);
 const tsUs = median(tsRounds);
+const boostUs = median(boostRounds);
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const reasonMix = [...reasons.entries()]
   .sort((a, b) => a[0] - b[0])
@@ -162,6 +195,9 @@ console.log(
   `wasm decide:      ${wasmUs.toFixed(2)} µs/call (median of ${ROUNDS} rounds × ${CALLS_PER_ROUND})`,
 );
 console.log(`reference decide: ${tsUs.toFixed(2)} µs/call`);
+console.log(
+  `wasm decide with category boosts: ${boostUs.toFixed(2)} µs/call (${(boostUs / wasmUs).toFixed(2)}× without)`,
+);
 console.log(`results identical: ${wasmOut.returned} kept, ratio ${(tsUs / wasmUs).toFixed(2)}×`);
 console.log(
   JSON.stringify({
@@ -170,5 +206,7 @@ console.log(
     wasm_us: round2(wasmUs),
     ts_us: round2(tsUs),
     ratio: round2(tsUs / wasmUs),
+    wasm_boost_us: round2(boostUs),
+    boost_ratio: round2(boostUs / wasmUs),
   }),
 );

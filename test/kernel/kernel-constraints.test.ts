@@ -51,7 +51,9 @@ function expectedScore(s: Scenario, item: number, base: number): number {
       typeof value === "number" ? Math.fround(value) : value,
     ]),
   ) as unknown as RequestParams;
-  const common = p.wBase * base + p.wPopularity * region.popularity[item]! + region.boost[item]!;
+  const categoryBoost = p.categoryBoost ? slot.categoryBoost[region.topCategory[item]!]! : 0;
+  const common =
+    p.wBase * base + p.wPopularity * region.popularity[item]! + region.boost[item]! + categoryBoost;
   if (!p.personalize) return common;
   let dot = 0;
   for (let f = 0; f < region.features; f++) {
@@ -272,6 +274,7 @@ describe("decide()", () => {
       priceAnchor: 0,
       discountSensitivity: 0,
       exclusionCount: 4,
+      categoryBoost: false,
     };
     const run = (overrides: Partial<RequestParams>): DecideOutputs => {
       const p = { ...params, ...overrides };
@@ -316,5 +319,27 @@ describe("decide()", () => {
       expect(out.idx[0]).toBe(7);
       expect(out.scores[0]).toBe(1);
     });
+
+    it.each([
+      ["non-personalised", false],
+      ["personalised", true],
+    ] as const)(
+      "should add the request's category boost to %s scores, reordering items",
+      (_name, personalize) => {
+        region.topCategory.fill(0);
+        region.topCategory[0] = 5;
+        region.topCategory[3] = 6;
+        slot.categoryBoost.fill(0);
+        slot.categoryBoost[5] = 1;
+        slot.categoryBoost[6] = -0.5;
+        const plain = run({ storeIndex: -1, personalize });
+        expect(plain.idx).toEqual([3, 7, 0]);
+        const boosted = run({ storeIndex: -1, personalize, categoryBoost: true });
+        expect(boosted.idx).toEqual([0, 7, 3]);
+        const pop = region.popularity;
+        expect(boosted.scores).toEqual([Math.fround(pop[0]! + 1), pop[7], Math.fround(pop[3]! - 0.5)]);
+        expect(boosted.reasons).toEqual(plain.reasons);
+      },
+    );
   });
 });

@@ -40,6 +40,8 @@ export interface ScenarioSpec {
   mode: number;
   explain: boolean;
   personalize: boolean;
+  /** Send the request's random per-category boosts (else CATEGORY_BOOST is 0). */
+  categoryBoost: boolean;
   blocked: boolean;
   /** -1 for no store, else taken modulo `stores` (and -1 when there are none). */
   storePick: number;
@@ -68,6 +70,7 @@ export const scenarioArb: fc.Arbitrary<ScenarioSpec> = fc.record({
   mode: fc.constantFrom(Mode.CANDIDATES, Mode.CATALOG),
   explain: fc.boolean(),
   personalize: fc.boolean(),
+  categoryBoost: fc.boolean(),
   blocked: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
   storePick: fc.integer({ min: -1, max: 4 }),
   channel: fc.integer({ min: 1, max: 7 }),
@@ -136,6 +139,9 @@ export function buildScenario(world: KernelWorld, spec: ScenarioSpec): Scenario 
     slot.profile[f] = rnd() * 2 - 1;
   }
   for (let c = 0; c < CATEGORY_SLOTS; c++) slot.affinity[c] = rnd();
+  // Drawn whether or not the request sends them, so toggling `categoryBoost`
+  // leaves every other value of the scenario unchanged.
+  for (let c = 0; c < CATEGORY_SLOTS; c++) slot.categoryBoost[c] = chance(0.3) ? 0 : value(-1, 1);
   const bases = [0, 0.5, 1];
   for (let j = 0; j < spec.candidateCount; j++) {
     const roll = rnd();
@@ -174,6 +180,7 @@ export function buildScenario(world: KernelWorld, spec: ScenarioSpec): Scenario 
     priceAnchor: rnd() * 7,
     discountSensitivity: rnd(),
     exclusionCount: spec.exclusionCount,
+    categoryBoost: spec.categoryBoost,
   };
   slot.setParams(params);
   return { spec, region, slot, params };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { allocateCatalogRegion } from "../../core-wasm/src/catalog-region.js";
 import { KERNEL_WASM_PATH, kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
-import { CatalogDesc, Mode, RequestDesc } from "../../core-wasm/src/layout.js";
+import { CATEGORY_SLOTS, CatalogDesc, Mode, RequestDesc } from "../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestParams } from "../../core-wasm/src/request-slot.js";
 
 const PARAMS: RequestParams = {
@@ -27,6 +27,7 @@ const PARAMS: RequestParams = {
   priceAnchor: 7,
   discountSensitivity: 0.5,
   exclusionCount: 1,
+  categoryBoost: true,
 };
 
 describe("createKernelMemory()", () => {
@@ -87,7 +88,7 @@ describe("loadKernelModule()", () => {
 describe("kernelVersion()", () => {
   it("should be the abi and the first 12 hex digits of the wasm's sha-256", () => {
     const digest = createHash("sha256").update(readFileSync(KERNEL_WASM_PATH)).digest("hex");
-    expect(kernelVersion()).toBe(`as-simd-abi1-${digest.slice(0, 12)}`);
+    expect(kernelVersion()).toBe(`as-simd-abi2-${digest.slice(0, 12)}`);
   });
 });
 
@@ -143,6 +144,14 @@ describe("allocateRequestSlot()", () => {
       0.25, 1, 2, 3, 4, 5, 6, 7, 0.5,
     ]);
     expect(u32[RequestDesc.EXCLUSION_COUNT / 4]).toBe(1);
+  });
+
+  it("should point CATEGORY_BOOST at the slot's boosts only when the request sends them", () => {
+    slot.setParams(PARAMS);
+    expect(u32[RequestDesc.CATEGORY_BOOST / 4]).toBe(slot.categoryBoost.byteOffset);
+    expect(slot.categoryBoost).toHaveLength(CATEGORY_SLOTS);
+    slot.setParams({ ...PARAMS, categoryBoost: false });
+    expect(u32[RequestDesc.CATEGORY_BOOST / 4]).toBe(0);
   });
 
   it("should refuse a k or a candidate count the slot cannot hold, naming the option", () => {

@@ -62,6 +62,11 @@ describe("decide()", () => {
     fc.assert(fc.property(arb, compare), { numRuns: 150 });
   });
 
+  it("should match the reference with random category boosts, personalised or not, in both modes", () => {
+    const arb = scenarioArb.map((spec) => ({ ...spec, categoryBoost: true }));
+    fc.assert(fc.property(arb, compare), { numRuns: 300 });
+  });
+
   it("should match the reference on full 64-feature catalogs with many ties", () => {
     const arb = scenarioArb.map((spec) => ({ ...spec, features: 64, count: 300, ties: true }));
     fc.assert(fc.property(arb, compare), { numRuns: 100 });

@@ -108,7 +108,7 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
         const r = await t.decision.decide(base({ candidates: cands(["shoe-run"]) }));
         expect(r.catalogVersion).toBe("c1");
         expect(r.policyVersion).toBe("none");
-        expect(r.kernelVersion).toMatch(/^as-simd-abi1-[0-9a-f]{12}$/);
+        expect(r.kernelVersion).toMatch(/^as-simd-abi2-[0-9a-f]{12}$/);
         expect(r.kernelVersion).toBe(t.server.kernelVersion);
         expect(r.decisionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       });

@@ -3,6 +3,7 @@ import { allocateCatalogRegion, type CatalogRegion } from "../../../core-wasm/sr
 import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError, exceedsLimit } from "../errors/index.js";
+import { type CatalogItemFacts, ItemFactColumns } from "./item-fact-columns.js";
 import { SkuIndex } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
@@ -43,6 +44,7 @@ export interface ResidentCatalogOptions {
 export class ResidentCatalog {
   private regionValue: CatalogRegion;
   private readonly index: SkuIndex;
+  private readonly facts: ItemFactColumns;
   private readonly storeToColumn = new Map<string, number>();
   private versionValue = 0;
   private readonly arena: Arena;
@@ -59,6 +61,7 @@ export class ResidentCatalog {
       features: this.features,
       stores: this.maxStores + 1,
     });
+    this.facts = new ItemFactColumns(this.regionValue.capacity);
   }
 
   /** The region every decision started now reads. Replaced when the catalog grows. */
@@ -92,6 +95,54 @@ export class ResidentCatalog {
   /** SKU of a row. */
   skuAt(row: number): string {
     return this.index.skuAt(row);
+  }
+
+  /**
+   * The facts of the item at `row` (e.g. a `ScoredItem.itemIndex`), read now:
+   * no SKU lookup, one small object. Throws a RangeError for a row not in use.
+   */
+  itemFacts(row: number): CatalogItemFacts {
+    this.checkRow(row, "itemFacts");
+    const region = this.regionValue;
+    const facts = this.facts;
+    return {
+      sku: this.index.skuAt(row),
+      itemIndex: row,
+      price: facts.price(row),
+      margin: region.margin[row]!,
+      stock: region.stock[row]!,
+      returnRate: facts.returnRate(row),
+      topCategory: facts.topCategory(row),
+      topCategorySlot: region.topCategory[row]!,
+      storeStock: (storeId) => this.storeStockAt(row, this.storeColumn(storeId)),
+    };
+  }
+
+  /**
+   * Units of the item at `row` in stock at store column `storeColumn` (from
+   * `storeColumn(storeId)`, looked up once per request rather than per item),
+   * saturated at 65535; column 0 is the always-empty one. Throws a RangeError
+   * for a row not in use or a column outside the store matrix.
+   */
+  storeStockAt(row: number, storeColumn: number): number {
+    this.checkRow(row, "storeStockAt");
+    const region = this.regionValue;
+    if (!Number.isInteger(storeColumn) || storeColumn < 0 || storeColumn >= region.stores) {
+      throw new RangeError(`storeStockAt: store column ${storeColumn} is outside [0, ${region.stores})`);
+    }
+    return region.storeStock[row * region.stores + storeColumn]!;
+  }
+
+  /** Top-category slot of the item at `row` (its index into affinities and category boosts). */
+  topCategorySlot(row: number): number {
+    this.checkRow(row, "topCategorySlot");
+    return this.regionValue.topCategory[row]!;
+  }
+
+  private checkRow(row: number, method: string): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.index.count) {
+      throw new RangeError(`${method}: row ${row} is outside the catalog's [0, ${this.index.count})`);
+    }
   }
 
   /** Store column for a store id, or 0 (the always-empty column) when unknown. */
@@ -199,6 +250,7 @@ export class ResidentCatalog {
     changes.forEach((c, i) => {
       const row = rows[i]!;
       region.logPrice[row] = Math.log(c.price);
+      this.facts.setPrice(row, c.price);
       if (c.margin !== undefined) region.margin[row] = c.margin;
     });
     this.versionValue++;
@@ -214,6 +266,7 @@ export class ResidentCatalog {
     region.stock[row] = item.stock;
     region.channels[row] = item.channels;
     region.boost[row] = item.boost;
+    this.facts.write(row, item);
     const stride = region.stores;
     region.storeStock.fill(0, row * stride, (row + 1) * stride);
     for (const [id, n] of Object.entries(item.storeStock)) {
@@ -243,6 +296,7 @@ export class ResidentCatalog {
     next.channels.set(old.channels.subarray(0, n));
     next.boost.set(old.boost.subarray(0, n));
     next.count = n;
+    this.facts.grow(capacity, n);
     this.regionValue = next;
   }
 }

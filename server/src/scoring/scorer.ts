@@ -2,12 +2,13 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Arena } from "../../../core-wasm/src/arena.js";
 import { instantiateKernel, type Kernel } from "../../../core-wasm/src/kernel.js";
-import { Mode, Reason } from "../../../core-wasm/src/layout.js";
+import { CATEGORY_SLOTS, Mode, Reason } from "../../../core-wasm/src/layout.js";
 import { allocateRequestSlot, type RequestSlot } from "../../../core-wasm/src/request-slot.js";
+import { type ScoreParts, type ScorePartsRequest, scoreParts } from "../../../core-wasm/src/score-parts.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
-import type { DecidedItem } from "../domain/decision.js";
 import { DecisionError, invalidField } from "../errors/index.js";
+import { scorePartsRequest } from "./score-parts-request.js";
 import type { ScoringModel } from "./scoring-model.js";
 
 /** What the person contributes to scoring; null scores without the person. */
@@ -36,6 +37,32 @@ export interface ScoreJob {
   readonly capped: readonly string[];
   /** SKUs whose offer this person redeemed (excluded as REDEEMED). */
   readonly redeemed: readonly string[];
+  /**
+   * Added to the score of every item by its top-category slot (see
+   * `categorySlot`), personalised or not; length CATEGORY_SLOTS, finite
+   * values. Null for none (holdout and control decisions pass null).
+   */
+  readonly categoryBoost: Float32Array | null;
+}
+
+/** One kept item of a scored job. */
+export interface ScoredItem {
+  readonly sku: string;
+  /** The kernel's score (an f32 value). */
+  readonly score: number;
+  /** 1-based. */
+  readonly rank: number;
+  /**
+   * The item's catalog row, for reading its facts (`ResidentCatalog.itemFacts`)
+   * without a SKU lookup. Rows are stable for the life of the process.
+   */
+  readonly itemIndex: number;
+  /**
+   * With `job.explain`: the score term by term (they sum to `score` up to f32
+   * rounding), computed after scoring from the catalog as it is then; null
+   * otherwise.
+   */
+  readonly parts: ScoreParts | null;
 }
 
 export interface ExcludedSku {
@@ -45,7 +72,7 @@ export interface ExcludedSku {
 
 export interface ScoreResult {
   /** Kept items, best first, ranked from 1, at most k. */
-  readonly items: readonly DecidedItem[];
+  readonly items: readonly ScoredItem[];
   /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
   readonly excluded: readonly ExcludedSku[];
   /** Where the kernel ran: "inline" on the server thread, or "pool". */
@@ -85,7 +112,8 @@ export interface ScorerOptions {
 export interface Scorer {
   /**
    * Scores one job, inline or on the pool by its size. A repeated candidate SKU
-   * is rejected (INVALID_ARGUMENT naming both positions).
+   * is rejected (INVALID_ARGUMENT naming both positions); a `categoryBoost` of
+   * the wrong length or with a non-finite value is a server bug (RangeError).
    */
   score(job: ScoreJob): Promise<ScoreResult>;
   /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
@@ -149,16 +177,18 @@ class KernelScorer implements Scorer {
   }
 
   scoreInline(job: ScoreJob): ScoreResult {
+    checkCategoryBoost(job.categoryBoost);
     const slot = this.inlineSlot;
     const catalogMode = job.candidates.count === 0;
     this.write(slot, job, 0, this.o.catalog.size);
     const kept = this.kernel.decide(slot.desc);
-    const items = this.readItems(slot, kept, catalogMode);
+    const items = this.readItems(slot, kept, job);
     const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
     return { items, excluded, ran: "inline", saturated: false };
   }
 
   async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+    checkCategoryBoost(job.categoryBoost);
     const pool = this.pool;
     if (pool === null) return this.scoreInline(job);
     const catalogMode = job.candidates.count === 0;
@@ -189,7 +219,7 @@ class KernelScorer implements Scorer {
       if (failed !== undefined) throw failed.reason;
       if (!catalogMode) {
         const slot = slots[0]!;
-        const items = this.readItems(slot, kept[0]!, false);
+        const items = this.readItems(slot, kept[0]!, job);
         const excluded = job.explain ? this.readExcluded(slot, job, false) : [];
         return { items, excluded, ran: "pool", saturated: false };
       }
@@ -281,6 +311,7 @@ class KernelScorer implements Scorer {
       slot.profile.set(person.vector);
       slot.affinity.set(person.categoryAffinity);
     }
+    if (job.categoryBoost !== null) slot.categoryBoost.set(job.categoryBoost);
     slot.setParams({
       mode: n === 0 ? Mode.CATALOG : Mode.CANDIDATES,
       countOrLo: n === 0 ? lo : n,
@@ -301,18 +332,35 @@ class KernelScorer implements Scorer {
       priceAnchor: person?.priceAnchor ?? 0,
       discountSensitivity: person?.discountSensitivity ?? 0,
       exclusionCount: exclusions,
+      categoryBoost: job.categoryBoost !== null,
     });
   }
 
-  private readItems(slot: RequestSlot, kept: number, catalogMode: boolean): DecidedItem[] {
-    const items: DecidedItem[] = new Array(kept);
+  /** The kept items of a one-slot job (inline, or one pooled candidate job). */
+  private readItems(slot: RequestSlot, kept: number, job: ScoreJob): ScoredItem[] {
+    const catalogMode = job.candidates.count === 0;
+    const request = job.explain ? scorePartsRequest(job) : null;
+    const items: ScoredItem[] = new Array(kept);
     for (let i = 0; i < kept; i++) {
       const idx = slot.outIdx[i]!;
       // A kept candidate is always a catalog row, so its SKU string comes from the index.
-      const sku = this.o.catalog.skuAt(catalogMode ? idx : slot.candItems[idx]!);
-      items[i] = { sku, score: slot.outScore[i]!, rank: i + 1 };
+      const row = catalogMode ? idx : slot.candItems[idx]!;
+      const base = catalogMode ? 0 : slot.candBase[idx]!;
+      items[i] = this.scoredItem(row, slot.outScore[i]!, i + 1, base, request);
     }
     return items;
+  }
+
+  private scoredItem(
+    row: number,
+    score: number,
+    rank: number,
+    base: number,
+    request: ScorePartsRequest | null,
+  ): ScoredItem {
+    const catalog = this.o.catalog;
+    const parts = request === null ? null : scoreParts(catalog.region, row, base, request);
+    return { sku: catalog.skuAt(row), score, rank, itemIndex: row, parts };
   }
 
   private readExcluded(slot: RequestSlot, job: ScoreJob, catalogMode: boolean): ExcludedSku[] {
@@ -339,7 +387,7 @@ class KernelScorer implements Scorer {
     slots: readonly RequestSlot[],
     kept: readonly number[],
     job: ScoreJob,
-  ): { items: DecidedItem[]; excluded: ExcludedSku[] } {
+  ): { items: ScoredItem[]; excluded: ExcludedSku[] } {
     const catalog = this.o.catalog;
     const all: { row: number; score: number }[] = [];
     const allExcl: { row: number; score: number; reason: number }[] = [];
@@ -359,10 +407,28 @@ class KernelScorer implements Scorer {
       b.score - a.score || a.row - b.row;
     all.sort(byRank);
     allExcl.sort(byRank);
+    const request = job.explain ? scorePartsRequest(job) : null;
     return {
-      items: all.slice(0, job.k).map((e, i) => ({ sku: catalog.skuAt(e.row), score: e.score, rank: i + 1 })),
+      items: all.slice(0, job.k).map((e, i) => this.scoredItem(e.row, e.score, i + 1, 0, request)),
       excluded: allExcl.slice(0, job.k).map((e) => ({ sku: catalog.skuAt(e.row), reason: e.reason })),
     };
+  }
+}
+
+/**
+ * Rejects a category boost the kernel cannot take: it must have one value per
+ * category slot, all finite (NaN has no order; see core-wasm/README.md).
+ */
+function checkCategoryBoost(boost: Float32Array | null): void {
+  if (boost === null) return;
+  if (boost.length !== CATEGORY_SLOTS) {
+    throw new RangeError(
+      `job.categoryBoost: length ${boost.length} must equal CATEGORY_SLOTS (${CATEGORY_SLOTS})`,
+    );
+  }
+  for (let c = 0; c < CATEGORY_SLOTS; c++) {
+    if (!Number.isFinite(boost[c]))
+      throw new RangeError(`job.categoryBoost[${c}]: ${boost[c]} is not finite`);
   }
 }
 

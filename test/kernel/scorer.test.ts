@@ -1,0 +1,223 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
+import { loadKernelModule } from "../../core-wasm/src/kernel.js";
+import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
+import type { ScoreParts } from "../../core-wasm/src/score-parts.js";
+import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
+import { createRng, generateCatalog, syntheticSku } from "../../server/src/demo/synthetic.js";
+import { candidatesFromStrings, NO_CANDIDATES } from "../../server/src/domain/candidate-list.js";
+import { Channel } from "../../server/src/domain/channel.js";
+import {
+  createScorer,
+  type ScoredItem,
+  type ScoreJob,
+  type ScoreResult,
+} from "../../server/src/scoring/scorer.js";
+import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
+
+const FEATURES = 16;
+// Large enough that a pooled catalog scan is split into two shards (one per 1024 items, at most one per thread).
+const ITEMS = 3000;
+const THREADS = 2;
+
+const memory = createKernelMemory();
+const arena = createArena(memory);
+const catalog = createResidentCatalog({ arena, features: FEATURES, initialCapacity: ITEMS, maxStores: 8 });
+catalog.upsert(generateCatalog({ items: ITEMS, stores: 4, features: FEATURES, seed: 11 }));
+const scorer = createScorer({
+  memory,
+  arena,
+  module: loadKernelModule(),
+  catalog,
+  features: FEATURES,
+  threads: THREADS,
+  inlineMaxCandidates: 0,
+  inlineMaxCatalogItems: 0,
+  maxCandidates: 500,
+  maxLimit: 100,
+  maxExclusions: 16,
+  maxPoolQueue: 1000,
+});
+afterAll(() => scorer.close());
+
+const BASE_JOB: ScoreJob = {
+  candidates: NO_CANDIDATES,
+  k: 10,
+  explain: true,
+  storeId: "",
+  channel: Channel.WEB,
+  blockReason: 0,
+  model: defaultScoringModel(FEATURES, 0.05),
+  person: null,
+  capped: [],
+  redeemed: [],
+  categoryBoost: null,
+};
+
+/**
+ * Random jobs: the shape from fast-check (so failures shrink), the bulk values
+ * uniform from a seeded PRNG (fast-check's numbers cluster on 0 and ±1, which
+ * hides terms that are dropped or misweighted).
+ */
+const jobArb: fc.Arbitrary<ScoreJob> = fc
+  .record({
+    seed: fc.integer(),
+    catalogScan: fc.boolean(),
+    candidates: fc.integer({ min: 1, max: 400 }),
+    k: fc.integer({ min: 1, max: 100 }),
+    storeId: fc.constantFrom("", "store-001", "store-404"),
+    channel: fc.constantFrom(Channel.WEB, Channel.PAID_MEDIA),
+    personalized: fc.boolean(),
+    boosted: fc.boolean(),
+    exclusions: fc.integer({ min: 0, max: 8 }),
+  })
+  .map((shape): ScoreJob => {
+    const rnd = createRng(shape.seed);
+    const uniform = (min: number, max: number): number => min + (max - min) * rnd();
+    const floats = (n: number, min: number, max: number) =>
+      Float32Array.from({ length: n }, () => uniform(min, max));
+    const rows = new Set<number>();
+    // Rows past the catalog are unknown SKUs.
+    while (!shape.catalogScan && rows.size < shape.candidates) rows.add(Math.floor(uniform(0, ITEMS + 20)));
+    const skus = (n: number) => Array.from({ length: n }, () => syntheticSku(Math.floor(uniform(0, ITEMS))));
+    return {
+      candidates: shape.catalogScan
+        ? NO_CANDIDATES
+        : candidatesFromStrings(
+            [...rows].map((row) => syntheticSku(row)),
+            [...rows].map(() => uniform(-1, 1)),
+          ),
+      k: shape.k,
+      explain: true,
+      storeId: shape.storeId,
+      channel: shape.channel,
+      blockReason: 0,
+      model: {
+        version: "random",
+        weights: floats(FEATURES, -2, 2),
+        wBase: uniform(-1, 2),
+        wAffinity: uniform(-1, 2),
+        wPrice: uniform(-1, 2),
+        priceScale: uniform(0, 3),
+        wMargin: uniform(-1, 2),
+        wPopularity: uniform(-1, 2),
+        marginFloor: uniform(-0.5, 0.3),
+      },
+      person: shape.personalized
+        ? {
+            vector: floats(FEATURES, -1, 1),
+            categoryAffinity: floats(CATEGORY_SLOTS, 0, 1),
+            priceAnchor: uniform(0, 7),
+            discountSensitivity: uniform(0, 1),
+          }
+        : null,
+      capped: skus(shape.exclusions),
+      redeemed: skus(shape.exclusions >> 1),
+      categoryBoost: shape.boosted ? floats(CATEGORY_SLOTS, -1, 1) : null,
+    };
+  });
+
+/** Sum of the parts in plain f64, in declaration order — not the kernel's order. */
+function sumOf(p: ScoreParts): number {
+  return (
+    p.base +
+    p.popularity +
+    p.merchandising +
+    p.profileMatch +
+    p.affinity +
+    p.priceFit +
+    p.margin +
+    p.categoryBoost
+  );
+}
+
+/**
+ * Sum of the parts equals the score within 1e-4 relative. Relative to the size of
+ * the terms, not of the score alone: terms of opposite signs may cancel to a score
+ * near 0, and the f32 rounding of the kernel's sum scales with the terms.
+ */
+function expectPartsSumToScore(item: ScoredItem): void {
+  expect(item.parts).not.toBeNull();
+  const parts = item.parts!;
+  const scale = Math.max(Math.abs(item.score), ...Object.values(parts).map(Math.abs));
+  expect(Math.abs(sumOf(parts) - item.score)).toBeLessThanOrEqual(1e-4 * scale);
+}
+
+function expectConsistent(result: ScoreResult): void {
+  result.items.forEach((item, i) => {
+    expect(item.rank).toBe(i + 1);
+    expect(item.itemIndex).toBe(catalog.rowOf(item.sku));
+    expectPartsSumToScore(item);
+  });
+}
+
+describe("createScorer()", () => {
+  it("should return parts that sum to each score, inline, pooled and in catalog shards", async () => {
+    let sharded = 0;
+    await fc.assert(
+      fc.asyncProperty(jobArb, async (job) => {
+        const inline = scorer.scoreInline(job);
+        const pooled = await scorer.scorePooled(job);
+        expect(pooled.ran).toBe("pool");
+        if (job.candidates.count === 0) sharded++;
+        expectConsistent(inline);
+        expectConsistent(pooled);
+        // Shards merge to the inline ranking; parts are computed the same way whichever thread scored.
+        expect(pooled.items).toEqual(inline.items);
+      }),
+      { numRuns: 60 },
+    );
+    expect(sharded).toBeGreaterThan(0);
+  });
+
+  it("should leave parts null without explain, and give every item its catalog row", async () => {
+    const job: ScoreJob = {
+      ...BASE_JOB,
+      explain: false,
+      candidates: candidatesFromStrings(["SKU-000010", "SKU-000003"]),
+    };
+    for (const result of [scorer.scoreInline(job), await scorer.scorePooled(job)]) {
+      expect(result.items.length).toBeGreaterThan(0);
+      for (const item of result.items) {
+        expect(item.parts).toBeNull();
+        expect(item.itemIndex).toBe(catalog.rowOf(item.sku));
+      }
+    }
+  });
+
+  it("should let a category boost reorder items, in every mode, and report it as a part", async () => {
+    const plain = scorer.scoreInline({ ...BASE_JOB, k: 20 });
+    const last = plain.items.at(-1)!;
+    const slot = catalog.itemFacts(last.itemIndex).topCategorySlot;
+    const categoryBoost = new Float32Array(CATEGORY_SLOTS);
+    categoryBoost[slot] = 10;
+    const job: ScoreJob = { ...BASE_JOB, k: 20, categoryBoost };
+    for (const result of [scorer.scoreInline(job), await scorer.scorePooled(job)]) {
+      const first = result.items[0]!;
+      expect(catalog.itemFacts(first.itemIndex).topCategorySlot).toBe(slot);
+      expect(first.parts!.categoryBoost).toBe(10);
+      expect(first.score).toBeGreaterThan(plain.items[0]!.score);
+      expect(result.items.map((i) => i.sku)).not.toEqual(plain.items.map((i) => i.sku));
+      expectConsistent(result);
+    }
+  });
+
+  it.each([
+    [
+      "a wrong length",
+      new Float32Array(CATEGORY_SLOTS - 1),
+      "job.categoryBoost: length 31 must equal CATEGORY_SLOTS (32)",
+    ],
+    [
+      "a non-finite value",
+      Float32Array.from({ length: CATEGORY_SLOTS }, (_, c) => (c === 4 ? Number.NaN : 0)),
+      "job.categoryBoost[4]: NaN is not finite",
+    ],
+  ])("should refuse a category boost with %s", async (_name, categoryBoost, message) => {
+    const job: ScoreJob = { ...BASE_JOB, categoryBoost };
+    expect(() => scorer.scoreInline(job)).toThrow(new RangeError(message));
+    await expect(scorer.scorePooled(job)).rejects.toThrow(new RangeError(message));
+    await expect(scorer.score(job)).rejects.toThrow(new RangeError(message));
+  });
+});
