@@ -27,6 +27,19 @@ import { FEATURES, item } from "../server/support/model.js";
 const DAY_MS = 86_400_000;
 const NOW = Date.now();
 const TODAY = Math.floor(NOW / DAY_MS);
+/**
+ * An IANA zone where it is `hour` o'clock now (Etc/GMT-x is UTC+x), so rows do
+ * not depend on the time of day the suite runs at: the demo policy keeps push
+ * and SMS quiet from 21:00 to 08:00 in the person's time zone.
+ */
+function zoneAt(hour: number): string {
+  let x = (((hour - new Date().getUTCHours()) % 24) + 24) % 24;
+  if (x > 14) x -= 24;
+  return x === 0 ? "Etc/GMT" : x > 0 ? `Etc/GMT-${x}` : `Etc/GMT+${-x}`;
+}
+const MIDDAY = zoneAt(12);
+const NIGHT = zoneAt(23);
+
 const SAME = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
 
 /** The demo policy with every holdout share at 0. */
@@ -105,6 +118,7 @@ const PEOPLE: Profile[] = [
   person("cart-no-email", { ds: 0.8, consent: NO_EMAIL }),
   person("cart-capped", { ds: 0.1 }),
   person("cart-redeemer", { ds: 0.8 }),
+  person("browse-hunter", { ds: 0.9 }),
   person("store-gold", { tier: 2, ds: 0.7, signals: { lifeEvents: [{ type: "birthday", nextDay: TODAY + 12 }] } }),
   person("store-no-consent", { consent: ALL_CONSENT & ~Consent.IN_STORE }),
   person("refill-steady", { churn: 0.1, signals: { replenishment: [{ sku: "soap", dueDay: TODAY + 2 }] } }),
@@ -229,6 +243,13 @@ const TABLES: Record<string, Row[]> = {
       expected: { skus: ["bag-roomy"], channel: Channel.PUSH, offers: ["cart_10_off"] },
     },
   ],
+  browse_abandonment: [
+    {
+      name: "a reminder of what was looked at, never an incentive, even for a deal seeker",
+      req: { userId: "browse-hunter", channel: Channel.EMAIL, useCase: "browse_abandonment", candidates: ["bag-roomy", "tee"] },
+      expected: { skus: ["bag-roomy", "tee"], offers: ["browse_reminder", null] },
+    },
+  ],
   clienteling: [
     {
       name: "only what the store has, tagged, with talking points",
@@ -319,6 +340,18 @@ const TABLES: Record<string, Row[]> = {
       expected: { skus: [], suppression: Suppression.NO_CONSENT },
     },
   ],
+  quiet_hours: [
+    {
+      name: "no marketing push at night in the person's time zone",
+      req: { userId: "cart-loyal", channel: Channel.PUSH, useCase: "cart_abandonment", candidates: ["bag-roomy"], context: { timeZone: NIGHT } },
+      expected: { skus: [], suppression: Suppression.QUIET_HOURS },
+    },
+    {
+      name: "a transactional SMS still goes at night",
+      req: { userId: "order-fresh", channel: Channel.SMS, useCase: "post_purchase", candidates: ["tee"], context: { timeZone: NIGHT } },
+      expected: { skus: ["tee"], offers: ["order_updates"] },
+    },
+  ],
   post_purchase: [
     {
       name: "a fresh order: tracking; an often-returned item: returns help",
@@ -341,6 +374,7 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
     t.decision.decide(
       create(DecideRequestSchema, {
         ...req,
+        context: { timeZone: MIDDAY, ...req.context },
         explain: true,
         candidates: (req.candidates ?? []).map((sku) => ({ sku })),
       }),
@@ -358,8 +392,10 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
   });
 
   it("should have a table for every use case of the demo policy", () => {
-    expect(Object.keys(TABLES).sort()).toEqual(
-      [...demoPolicyWithoutHoldouts().useCases.map((u) => u.id)].filter((id) => id !== "browse_abandonment").sort(),
+    expect(Object.keys(TABLES).filter((k) => k !== "quiet_hours").sort()).toEqual(
+      demoPolicyWithoutHoldouts()
+        .useCases.map((u) => u.id)
+        .sort(),
     );
   });
 
