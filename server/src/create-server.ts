@@ -9,12 +9,18 @@ import {
 import type { Redis } from "ioredis";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
+import type { CapStore } from "./caps/cap-store.js";
+import { createMemoryCapStore, type MemoryCapStore } from "./caps/memory-cap-store.js";
+import { createRedisCapStore } from "./caps/redis-cap-store.js";
 import { type CatalogManager, createCatalogManager } from "./catalog/catalog-manager.js";
 import { residentItemLookup } from "./catalog/item-lookup.js";
 import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
 import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { createResidentCatalog } from "./catalog/resident-catalog.js";
 import { resolveServerOptions, type ServerOptions } from "./config/server-options.js";
+import type { DecisionLog } from "./decision-log/decision-log.js";
+import { createMemoryDecisionLog } from "./decision-log/memory-decision-log.js";
+import { createRedisDecisionLog } from "./decision-log/redis-decision-log.js";
 import type { CatalogStore, PersonStateStore, ProfileStore } from "./domain/stores.js";
 import { createEventIntake, type EventIntake } from "./events/event-intake.js";
 import type { EventLog } from "./events/event-log.js";
@@ -27,20 +33,14 @@ import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
 import { PolicyService } from "./gen/relevance/v1/policy_pb.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
-import { experienceHandlers } from "./grpc/experience-service.js";
 import { eventServiceHandlers } from "./grpc/event-service.js";
+import { experienceHandlers } from "./grpc/experience-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
 import { policyServiceHandlers } from "./grpc/policy-service.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
 import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
-import type { CapStore } from "./caps/cap-store.js";
-import { createMemoryCapStore, type MemoryCapStore } from "./caps/memory-cap-store.js";
-import { createRedisCapStore } from "./caps/redis-cap-store.js";
-import type { DecisionLog } from "./decision-log/decision-log.js";
-import { createMemoryDecisionLog } from "./decision-log/memory-decision-log.js";
-import { createRedisDecisionLog } from "./decision-log/redis-decision-log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
 import { modelWeights } from "./policy/compile-policy.js";
 import { createPolicyHolder, type PolicyHolder } from "./policy/policy-holder.js";
@@ -254,18 +254,15 @@ export async function createServer(
     // Channelz keeps per-call tracking objects; off, it no longer shows in CPU profiles under load.
     "grpc.enable_channelz": 0,
   });
-  grpc.addService(
-    grpcServiceDefinition(DecisionService),
-    {
-      ...decisionServiceHandlers({
-        pipeline,
-        limits: options,
-        maxMessageBytes: options.maxMessageBytes,
-        onInternalError,
-      }),
-      ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
-    },
-  );
+  grpc.addService(grpcServiceDefinition(DecisionService), {
+    ...decisionServiceHandlers({
+      pipeline,
+      limits: options,
+      maxMessageBytes: options.maxMessageBytes,
+      onInternalError,
+    }),
+    ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
+  });
   grpc.addService(
     grpcServiceDefinition(CatalogService),
     catalogServiceHandlers({

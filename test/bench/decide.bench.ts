@@ -35,9 +35,9 @@ import {
   Treatment,
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { PolicyService } from "../../server/src/gen/relevance/v1/policy_pb.js";
-import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
+import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
@@ -53,6 +53,7 @@ const CLIENTS = 2;
 const STREAMS = 32;
 const SEED = 42;
 const FEATURES = 64;
+/** The policy Decide runs under; BENCH_POLICY_FILE="" runs the bare pipeline (no policy) for comparison. */
 const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -184,13 +185,16 @@ async function main(): Promise<void> {
       const stealBefore = readCpu();
       const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
       const stealPct = stealShare(stealBefore, readCpu());
-      const reload = await reloadUnderLoad(
-        server.address,
-        closed,
-        decideUrl,
-        request,
-        () => server.pipeline.stats.decisions,
-      );
+      const reload =
+        POLICY_FILE === ""
+          ? NO_RELOAD
+          : await reloadUnderLoad(
+              server.address,
+              closed,
+              decideUrl,
+              request,
+              () => server.pipeline.stats.decisions,
+            );
       if (reload.failed > 0 || reload.unknownVersions.length > 0) {
         throw new Error(
           `policy reload under load: ${reload.failed} failed calls, versions outside the set: ${reload.unknownVersions.join(", ")}`,
@@ -250,6 +254,15 @@ main().catch((e: unknown) => {
   process.stderr.write(`bench:decide failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
+
+const NO_RELOAD = {
+  reloads: 0,
+  checked: 0,
+  failed: 0,
+  versionsSeen: [] as string[],
+  unknownVersions: [] as string[],
+  h2loadRps: 0,
+};
 
 /**
  * One closed-model Decide round while the policy is swapped every 50 ms

@@ -104,7 +104,8 @@ describe("encodeDecideResponse()", () => {
           d.items.map((i) => ({
             ...i,
             score: f32(i.score),
-            offer: i.offer === null ? null : { ...i.offer, value: i.offer.value || 0, price: i.offer.price || 0 },
+            offer:
+              i.offer === null ? null : { ...i.offer, value: i.offer.value || 0, price: i.offer.price || 0 },
             parts:
               i.parts === null
                 ? null
@@ -113,7 +114,9 @@ describe("encodeDecideResponse()", () => {
         );
         expect(m.treatment).toBe(d.treatment);
         expect(m.degradations).toEqual(d.degradations);
-        expect(m.excluded.map((e) => ({ sku: e.sku, reason: e.reason, ruleId: e.ruleId }))).toEqual(d.excluded);
+        expect(m.excluded.map((e) => ({ sku: e.sku, reason: e.reason, ruleId: e.ruleId }))).toEqual(
+          d.excluded,
+        );
         expect([m.useCase, m.channel, m.suppression, m.suppressionRuleId, m.talkingPoints]).toEqual([
           d.useCase,
           d.channel,

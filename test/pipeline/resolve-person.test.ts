@@ -109,7 +109,10 @@ describe("resolvePerson()", () => {
 
   it.each<[PersonRead, Degradation]>([
     [{ kind: "missing", personId: "u1", capped: ["C"], redeemed: [] }, Degradation.PROFILE_MISSING],
-    [{ kind: "invalid", personId: "u1", detail: "bad", capped: [], redeemed: ["R"] }, Degradation.PROFILE_INVALID],
+    [
+      { kind: "invalid", personId: "u1", detail: "bad", capped: [], redeemed: ["R"] },
+      Degradation.PROFILE_INVALID,
+    ],
     [{ kind: "timeout" }, Degradation.PROFILE_TIMEOUT],
     [{ kind: "unavailable", detail: "down" }, Degradation.PROFILE_UNAVAILABLE],
   ])(
@@ -127,7 +130,9 @@ describe("resolvePerson()", () => {
   );
 
   it("should keep the exclusions it could read on a missing profile, and none on a failed read", () => {
-    expect(resolvePerson({ kind: "missing", personId: "u1", capped: ["C"], redeemed: ["R"] }, Channel.WEB)).toMatchObject({
+    expect(
+      resolvePerson({ kind: "missing", personId: "u1", capped: ["C"], redeemed: ["R"] }, Channel.WEB),
+    ).toMatchObject({
       capped: ["C"],
       redeemed: ["R"],
     });

@@ -5,19 +5,36 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Treatment } from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { type EventSchema, EventService, PersonService, Purpose } from "../../server/src/gen/relevance/v1/events_pb.js";
+import {
+  type EventSchema,
+  EventService,
+  PersonService,
+  Purpose,
+} from "../../server/src/gen/relevance/v1/events_pb.js";
 import { PolicySchema } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import { createServiceClient, type ServiceClient } from "../../server/src/grpc/service-client.js";
 import { holdoutGroup, holdoutPosition } from "../../server/src/policy/holdout.js";
 import type { Policy, UseCase } from "../../server/src/policy/policy.js";
-import { STORE_KINDS, type StoreTarget, sleep, startTestServer, storeTarget, type TestServer, upsert } from "../server/support/harness.js";
+import {
+  STORE_KINDS,
+  type StoreTarget,
+  sleep,
+  startTestServer,
+  storeTarget,
+  type TestServer,
+  upsert,
+} from "../server/support/harness.js";
 import { item } from "../server/support/model.js";
 
 const SALT = "holdout-test-salt";
 
 function policyOf(share: number, useCaseShare: number): { policy: Policy; useCase: UseCase } {
   const useCase = { id: "search", holdoutShare: useCaseShare, transactional: false } as UseCase;
-  const policy = { holdoutShare: share, holdoutSalt: SALT, useCases: new Map([["search", useCase]]) } as unknown as Policy;
+  const policy = {
+    holdoutShare: share,
+    holdoutSalt: SALT,
+    useCases: new Map([["search", useCase]]),
+  } as unknown as Policy;
   return { policy, useCase };
 }
 
@@ -27,22 +44,25 @@ describe("holdoutGroup()", () => {
     [0.1, 0],
     [0.05, 0.1],
     [0.5, 0],
-  ])("should hold out the configured share of 100k persons within 0.5 points (global %f, use case %f)", (share, ucShare) => {
-    const { policy, useCase } = policyOf(share, ucShare);
-    const n = 100_000;
-    let global = 0;
-    let local = 0;
-    for (let i = 0; i < n; i++) {
-      const g = holdoutGroup(policy, useCase, `person-${i}`);
-      if (g === "global") global++;
-      else if (g === "use_case") local++;
-    }
-    const measured = { global: global / n, useCase: local / n };
-    console.log(JSON.stringify({ holdout_share: share, use_case_share: ucShare, measured }));
-    expect(Math.abs(measured.global - share)).toBeLessThanOrEqual(0.005);
-    // The use case's holdout is drawn among those the global one left in.
-    expect(Math.abs(measured.useCase - (1 - share) * ucShare)).toBeLessThanOrEqual(0.005);
-  });
+  ])(
+    "should hold out the configured share of 100k persons within 0.5 points (global %f, use case %f)",
+    (share, ucShare) => {
+      const { policy, useCase } = policyOf(share, ucShare);
+      const n = 100_000;
+      let global = 0;
+      let local = 0;
+      for (let i = 0; i < n; i++) {
+        const g = holdoutGroup(policy, useCase, `person-${i}`);
+        if (g === "global") global++;
+        else if (g === "use_case") local++;
+      }
+      const measured = { global: global / n, useCase: local / n };
+      console.log(JSON.stringify({ holdout_share: share, use_case_share: ucShare, measured }));
+      expect(Math.abs(measured.global - share)).toBeLessThanOrEqual(0.005);
+      // The use case's holdout is drawn among those the global one left in.
+      expect(Math.abs(measured.useCase - (1 - share) * ucShare)).toBeLessThanOrEqual(0.005);
+    },
+  );
 
   it("should not hold anyone out of a transactional use case", () => {
     const { policy } = policyOf(0.5, 0.5);
@@ -69,7 +89,10 @@ const view = (userId: string): EventInit => ({
 });
 const grant = (userId: string): EventInit => ({
   ...base(userId),
-  payload: { case: "consentUpdate", value: { changes: [{ purpose: Purpose.PERSONALIZATION, granted: true }] } },
+  payload: {
+    case: "consentUpdate",
+    value: { changes: [{ purpose: Purpose.PERSONALIZATION, granted: true }] },
+  },
 });
 
 describe.each(STORE_KINDS)("holdout across identity stitching (%s)", (kind) => {
@@ -101,7 +124,8 @@ describe.each(STORE_KINDS)("holdout across identity stitching (%s)", (kind) => {
   });
 
   const treatment = async (userId: string): Promise<Treatment> =>
-    (await t.decision.decide({ userId, channel: 1, useCase: "search", candidates: [{ sku: "SKU-A" }] })).treatment;
+    (await t.decision.decide({ userId, channel: 1, useCase: "search", candidates: [{ sku: "SKU-A" }] }))
+      .treatment;
 
   async function untilTreated(userId: string): Promise<Treatment> {
     for (let i = 0; i < 500; i++) {
@@ -116,10 +140,15 @@ describe.each(STORE_KINDS)("holdout across identity stitching (%s)", (kind) => {
     const { policy } = policyOf(0.5, 0);
     // A known person and an anonymous visitor who start in different groups.
     let i = 0;
-    while (holdoutGroup(policy, undefined, `known-${kind}-${i}`) === holdoutGroup(policy, undefined, `anon-${kind}-${i}`)) i++;
+    while (
+      holdoutGroup(policy, undefined, `known-${kind}-${i}`) ===
+      holdoutGroup(policy, undefined, `anon-${kind}-${i}`)
+    )
+      i++;
     const known = `known-${kind}-${i}`;
     const anon = `anon-${kind}-${i}`;
-    const knownGroup = holdoutGroup(policy, undefined, known) === null ? Treatment.PERSONALIZED : Treatment.HOLDOUT;
+    const knownGroup =
+      holdoutGroup(policy, undefined, known) === null ? Treatment.PERSONALIZED : Treatment.HOLDOUT;
     const anonGroup = knownGroup === Treatment.HOLDOUT ? Treatment.PERSONALIZED : Treatment.HOLDOUT;
 
     await events.track({ events: [grant(known), view(known), view(known)] });

@@ -21,7 +21,15 @@ import {
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import type { Policy as PolicyProto } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import { parsePolicyText } from "../../server/src/policy/parse-policy.js";
-import { type DecideInit, STORE_KINDS, type StoreTarget, startTestServer, storeTarget, type TestServer, upsert } from "../server/support/harness.js";
+import {
+  type DecideInit,
+  STORE_KINDS,
+  type StoreTarget,
+  startTestServer,
+  storeTarget,
+  type TestServer,
+  upsert,
+} from "../server/support/harness.js";
 import { FEATURES, item } from "../server/support/model.js";
 
 const DAY_MS = 86_400_000;
@@ -52,9 +60,30 @@ export function demoPolicyWithoutHoldouts(): PolicyProto {
 
 const CATALOG = [
   // search: same features, price and popularity; only margin and stock differ.
-  item("run-rich", { category: ["shoes", "running"], price: 90, margin: 0.45, stock: 20, popularity: 0.5, features: SAME }),
-  item("run-thin", { category: ["shoes", "running"], price: 90, margin: 0.1, stock: 20, popularity: 0.5, features: SAME }),
-  item("run-gone", { category: ["shoes", "running"], price: 90, margin: 0.45, stock: 0, popularity: 0.9, features: SAME }),
+  item("run-rich", {
+    category: ["shoes", "running"],
+    price: 90,
+    margin: 0.45,
+    stock: 20,
+    popularity: 0.5,
+    features: SAME,
+  }),
+  item("run-thin", {
+    category: ["shoes", "running"],
+    price: 90,
+    margin: 0.1,
+    stock: 20,
+    popularity: 0.5,
+    features: SAME,
+  }),
+  item("run-gone", {
+    category: ["shoes", "running"],
+    price: 90,
+    margin: 0.45,
+    stock: 0,
+    popularity: 0.9,
+    features: SAME,
+  }),
   item("tee", { category: ["apparel", "tops"], price: 20, margin: 0.5, stock: 50, popularity: 0.9 }),
   item("boot", { category: ["shoes", "boots"], price: 120, margin: 0.4, stock: 30, popularity: 0.7 }),
   // cart abandonment
@@ -62,13 +91,32 @@ const CATALOG = [
   item("bag-last", { category: ["luggage"], price: 100, margin: 0.4, stock: 3, features: SAME }),
   item("bag-thin", { category: ["luggage"], price: 100, margin: 0.12, stock: 50, features: SAME }),
   // clienteling (stores s1, s2)
-  item("coat-here", { category: ["apparel", "outerwear"], price: 150, margin: 0.4, stock: 8, storeStock: { s1: 2 } }),
-  item("coat-away", { category: ["apparel", "outerwear"], price: 150, margin: 0.4, stock: 8, storeStock: { s2: 4 } }),
+  item("coat-here", {
+    category: ["apparel", "outerwear"],
+    price: 150,
+    margin: 0.4,
+    stock: 8,
+    storeStock: { s1: 2 },
+  }),
+  item("coat-away", {
+    category: ["apparel", "outerwear"],
+    price: 150,
+    margin: 0.4,
+    stock: 8,
+    storeStock: { s2: 4 },
+  }),
   // replenishment
   item("soap", { category: ["beauty", "bath"], price: 6, margin: 0.35, stock: 200 }),
   item("shampoo", { category: ["beauty", "haircare"], price: 8, margin: 0.35, stock: 200 }),
   // life events: a necklace loses to the lamp without a boost.
-  item("necklace", { category: ["jewelry"], price: 60, margin: 0.5, stock: 10, popularity: 0.1, features: SAME }),
+  item("necklace", {
+    category: ["jewelry"],
+    price: 60,
+    margin: 0.5,
+    stock: 10,
+    popularity: 0.1,
+    features: SAME,
+  }),
   item("lamp", { category: ["garden"], price: 60, margin: 0.5, stock: 10, popularity: 0.9, features: SAME }),
   // post-purchase
   item("jeans-fit", { category: ["apparel", "jeans"], price: 70, margin: 0.4, stock: 30 }),
@@ -119,11 +167,19 @@ const PEOPLE: Profile[] = [
   person("cart-capped", { ds: 0.1 }),
   person("cart-redeemer", { ds: 0.8 }),
   person("browse-hunter", { ds: 0.9 }),
-  person("store-gold", { tier: 2, ds: 0.7, signals: { lifeEvents: [{ type: "birthday", nextDay: TODAY + 12 }] } }),
+  person("store-gold", {
+    tier: 2,
+    ds: 0.7,
+    signals: { lifeEvents: [{ type: "birthday", nextDay: TODAY + 12 }] },
+  }),
   person("store-no-consent", { consent: ALL_CONSENT & ~Consent.IN_STORE }),
   person("refill-steady", { churn: 0.1, signals: { replenishment: [{ sku: "soap", dueDay: TODAY + 2 }] } }),
   person("refill-lapsing", { churn: 0.7, signals: { replenishment: [{ sku: "soap", dueDay: TODAY - 20 }] } }),
-  person("refill-no-email", { churn: 0.1, consent: NO_EMAIL, signals: { replenishment: [{ sku: "soap", dueDay: TODAY + 1 }] } }),
+  person("refill-no-email", {
+    churn: 0.1,
+    consent: NO_EMAIL,
+    signals: { replenishment: [{ sku: "soap", dueDay: TODAY + 1 }] },
+  }),
   person("lapsed-hunter", { ds: 0.7, churn: 0.8, signals: { orders: 5, lastPurchaseMs: NOW - 90 * DAY_MS } }),
   person("lapsed-loyal", { ds: 0.1, churn: 0.8, signals: { orders: 5, lastPurchaseMs: NOW - 90 * DAY_MS } }),
   person("recent-buyer", { signals: { orders: 5, lastPurchaseMs: NOW - 10 * DAY_MS } }),
@@ -178,12 +234,26 @@ const TABLES: Record<string, Row[]> = {
   search: [
     {
       name: "out-of-stock filtered; margin counts for a full-price buyer",
-      req: { userId: "search-saver", channel: Channel.WEB, useCase: "search", candidates: ["run-thin", "run-gone", "run-rich"] },
-      expected: { skus: ["run-rich", "run-thin"], excluded: [["run-gone", ExclusionReason.OUT_OF_STOCK, "stock"]], treatment: Treatment.PERSONALIZED },
+      req: {
+        userId: "search-saver",
+        channel: Channel.WEB,
+        useCase: "search",
+        candidates: ["run-thin", "run-gone", "run-rich"],
+      },
+      expected: {
+        skus: ["run-rich", "run-thin"],
+        excluded: [["run-gone", ExclusionReason.OUT_OF_STOCK, "stock"]],
+        treatment: Treatment.PERSONALIZED,
+      },
     },
     {
       name: "a discount-sensitive person gets almost no margin boost",
-      req: { userId: "search-hunter", channel: Channel.WEB, useCase: "search", candidates: ["run-thin", "run-rich"] },
+      req: {
+        userId: "search-hunter",
+        channel: Channel.WEB,
+        useCase: "search",
+        candidates: ["run-thin", "run-rich"],
+      },
       expected: { skus: ["run-rich", "run-thin"] },
     },
     {
@@ -195,58 +265,110 @@ const TABLES: Record<string, Row[]> = {
   homepage_hero: [
     {
       name: "the hero is the best engagement bet",
-      req: { userId: "hero-fan", channel: Channel.WEB, useCase: "homepage_hero", candidates: ["tee", "boot"], limit: 1 },
+      req: {
+        userId: "hero-fan",
+        channel: Channel.WEB,
+        useCase: "homepage_hero",
+        candidates: ["tee", "boot"],
+        limit: 1,
+      },
       expected: { skus: ["boot"] },
     },
     {
       name: "the same hero does not come back within 3 days",
-      req: { userId: "hero-fan", channel: Channel.APP, useCase: "homepage_hero", candidates: ["tee", "boot"], limit: 1 },
+      req: {
+        userId: "hero-fan",
+        channel: Channel.APP,
+        useCase: "homepage_hero",
+        candidates: ["tee", "boot"],
+        limit: 1,
+      },
       expected: { skus: ["tee"], excluded: [["boot", ExclusionReason.CAPPED, "hero_recency"]] },
     },
   ],
   shoes_module: [
     {
       name: "shown to someone who looked at shoes, shoes first",
-      req: { userId: "shoes-fan", channel: Channel.WEB, useCase: "shoes_module", candidates: ["tee", "boot"] },
+      req: {
+        userId: "shoes-fan",
+        channel: Channel.WEB,
+        useCase: "shoes_module",
+        candidates: ["tee", "boot"],
+      },
       expected: { skus: ["boot", "tee"], ruleIds: [["shoes_first"], []] },
     },
     {
       name: "not shown to someone who did not",
-      req: { userId: "shoes-stranger", channel: Channel.WEB, useCase: "shoes_module", candidates: ["tee", "boot"] },
+      req: {
+        userId: "shoes-stranger",
+        channel: Channel.WEB,
+        useCase: "shoes_module",
+        candidates: ["tee", "boot"],
+      },
       expected: { skus: [], suppression: Suppression.INELIGIBLE, suppressionRuleId: "viewed_shoes_recently" },
     },
   ],
   cart_abandonment: [
     {
       name: "discount-sensitive with margin to spare: incentive",
-      req: { userId: "cart-hunter", channel: Channel.EMAIL, useCase: "cart_abandonment", candidates: ["bag-roomy"] },
+      req: {
+        userId: "cart-hunter",
+        channel: Channel.EMAIL,
+        useCase: "cart_abandonment",
+        candidates: ["bag-roomy"],
+      },
       expected: { skus: ["bag-roomy"], offers: ["cart_10_off"], channel: Channel.EMAIL },
     },
     {
       name: "not sensitive: a reminder without discount",
-      req: { userId: "cart-loyal", channel: Channel.EMAIL, useCase: "cart_abandonment", candidates: ["bag-roomy"] },
+      req: {
+        userId: "cart-loyal",
+        channel: Channel.EMAIL,
+        useCase: "cart_abandonment",
+        candidates: ["bag-roomy"],
+      },
       expected: { skus: ["bag-roomy"], offers: ["cart_reminder"] },
     },
     {
       name: "low stock: urgency instead of an incentive",
-      req: { userId: "cart-hunter-last", channel: Channel.EMAIL, useCase: "cart_abandonment", candidates: ["bag-last"] },
+      req: {
+        userId: "cart-hunter-last",
+        channel: Channel.EMAIL,
+        useCase: "cart_abandonment",
+        candidates: ["bag-last"],
+      },
       expected: { skus: ["bag-last"], offers: ["low_stock"] },
     },
     {
       name: "an incentive never takes the item below its margin floor",
-      req: { userId: "cart-hunter-thin", channel: Channel.EMAIL, useCase: "cart_abandonment", candidates: ["bag-thin"] },
+      req: {
+        userId: "cart-hunter-thin",
+        channel: Channel.EMAIL,
+        useCase: "cart_abandonment",
+        candidates: ["bag-thin"],
+      },
       expected: { skus: ["bag-thin"], offers: ["cart_reminder"] },
     },
     {
       name: "opted down from email: push instead",
-      req: { userId: "cart-no-email", channel: Channel.EMAIL, useCase: "cart_abandonment", candidates: ["bag-roomy"] },
+      req: {
+        userId: "cart-no-email",
+        channel: Channel.EMAIL,
+        useCase: "cart_abandonment",
+        candidates: ["bag-roomy"],
+      },
       expected: { skus: ["bag-roomy"], channel: Channel.PUSH, offers: ["cart_10_off"] },
     },
   ],
   browse_abandonment: [
     {
       name: "a reminder of what was looked at, never an incentive, even for a deal seeker",
-      req: { userId: "browse-hunter", channel: Channel.EMAIL, useCase: "browse_abandonment", candidates: ["bag-roomy", "tee"] },
+      req: {
+        userId: "browse-hunter",
+        channel: Channel.EMAIL,
+        useCase: "browse_abandonment",
+        candidates: ["bag-roomy", "tee"],
+      },
       expected: { skus: ["bag-roomy", "tee"], offers: ["browse_reminder", null] },
     },
   ],
@@ -273,7 +395,13 @@ const TABLES: Record<string, Row[]> = {
     },
     {
       name: "nothing without in-store consent",
-      req: { userId: "store-no-consent", channel: Channel.IN_STORE, useCase: "clienteling", candidates: ["coat-here"], context: { storeId: "s1" } },
+      req: {
+        userId: "store-no-consent",
+        channel: Channel.IN_STORE,
+        useCase: "clienteling",
+        candidates: ["coat-here"],
+        context: { storeId: "s1" },
+      },
       expected: { skus: [], suppression: Suppression.NO_CONSENT, talkingPoints: [] },
     },
   ],
@@ -285,8 +413,17 @@ const TABLES: Record<string, Row[]> = {
     },
     {
       name: "high churn risk: a loyalty perk",
-      req: { userId: "refill-lapsing", channel: Channel.EMAIL, useCase: "replenishment", candidates: ["soap", "shampoo"] },
-      expected: { skus: ["soap"], offers: ["double_points"], excluded: [["shampoo", ExclusionReason.NOT_DUE, "replenishment.replenishment_only"]] },
+      req: {
+        userId: "refill-lapsing",
+        channel: Channel.EMAIL,
+        useCase: "replenishment",
+        candidates: ["soap", "shampoo"],
+      },
+      expected: {
+        skus: ["soap"],
+        offers: ["double_points"],
+        excluded: [["shampoo", ExclusionReason.NOT_DUE, "replenishment.replenishment_only"]],
+      },
     },
     {
       name: "opted down from email: push",
@@ -297,7 +434,12 @@ const TABLES: Record<string, Row[]> = {
   win_back: [
     {
       name: "lapsed deal seeker: a discount",
-      req: { userId: "lapsed-hunter", channel: Channel.EMAIL, useCase: "win_back", candidates: ["bag-roomy"] },
+      req: {
+        userId: "lapsed-hunter",
+        channel: Channel.EMAIL,
+        useCase: "win_back",
+        candidates: ["bag-roomy"],
+      },
       expected: { skus: ["bag-roomy"], offers: ["winback_15_off"] },
     },
     {
@@ -314,48 +456,101 @@ const TABLES: Record<string, Row[]> = {
   life_events: [
     {
       name: "a birthday coming lifts jewellery and brings gift delivery",
-      req: { userId: "birthday-soon", channel: Channel.APP, useCase: "life_events", candidates: ["lamp", "necklace"] },
-      expected: { skus: ["necklace", "lamp"], offers: ["gift_free_shipping", null], ruleIds: [["birthday_gifts", "gift_delivery"], []] },
+      req: {
+        userId: "birthday-soon",
+        channel: Channel.APP,
+        useCase: "life_events",
+        candidates: ["lamp", "necklace"],
+      },
+      expected: {
+        skus: ["necklace", "lamp"],
+        offers: ["gift_free_shipping", null],
+        ruleIds: [["birthday_gifts", "gift_delivery"], []],
+      },
     },
     {
       name: "no event: no boost, no offer",
-      req: { userId: "no-event", channel: Channel.APP, useCase: "life_events", candidates: ["lamp", "necklace"] },
+      req: {
+        userId: "no-event",
+        channel: Channel.APP,
+        useCase: "life_events",
+        candidates: ["lamp", "necklace"],
+      },
       expected: { skus: ["lamp", "necklace"], offers: [null, null] },
     },
   ],
   loyalty: [
-    { name: "gold: a tier perk", req: { userId: "tier-gold", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] }, expected: { offers: ["gold_early_access"] } },
-    { name: "silver: progress to gold", req: { userId: "tier-silver", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] }, expected: { offers: ["progress_to_gold"] } },
-    { name: "not enrolled: an invitation", req: { userId: "tier-none", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] }, expected: { offers: ["join_loyalty"] } },
+    {
+      name: "gold: a tier perk",
+      req: { userId: "tier-gold", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] },
+      expected: { offers: ["gold_early_access"] },
+    },
+    {
+      name: "silver: progress to gold",
+      req: { userId: "tier-silver", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] },
+      expected: { offers: ["progress_to_gold"] },
+    },
+    {
+      name: "not enrolled: an invitation",
+      req: { userId: "tier-none", channel: Channel.APP, useCase: "loyalty", candidates: ["tee"] },
+      expected: { offers: ["join_loyalty"] },
+    },
   ],
   paid_media: [
     {
       name: "ads rank like the owned hero for the same person",
-      req: { userId: "ads-fan", channel: Channel.PAID_MEDIA, useCase: "paid_media", candidates: ["tee", "boot"] },
+      req: {
+        userId: "ads-fan",
+        channel: Channel.PAID_MEDIA,
+        useCase: "paid_media",
+        candidates: ["tee", "boot"],
+      },
       expected: { skus: ["boot", "tee"] },
     },
     {
       name: "no ads consent: no ad",
-      req: { userId: "ads-refuser", channel: Channel.PAID_MEDIA, useCase: "paid_media", candidates: ["tee", "boot"] },
+      req: {
+        userId: "ads-refuser",
+        channel: Channel.PAID_MEDIA,
+        useCase: "paid_media",
+        candidates: ["tee", "boot"],
+      },
       expected: { skus: [], suppression: Suppression.NO_CONSENT },
     },
   ],
   quiet_hours: [
     {
       name: "no marketing push at night in the person's time zone",
-      req: { userId: "cart-loyal", channel: Channel.PUSH, useCase: "cart_abandonment", candidates: ["bag-roomy"], context: { timeZone: NIGHT } },
+      req: {
+        userId: "cart-loyal",
+        channel: Channel.PUSH,
+        useCase: "cart_abandonment",
+        candidates: ["bag-roomy"],
+        context: { timeZone: NIGHT },
+      },
       expected: { skus: [], suppression: Suppression.QUIET_HOURS },
     },
     {
       name: "a transactional SMS still goes at night",
-      req: { userId: "order-fresh", channel: Channel.SMS, useCase: "post_purchase", candidates: ["tee"], context: { timeZone: NIGHT } },
+      req: {
+        userId: "order-fresh",
+        channel: Channel.SMS,
+        useCase: "post_purchase",
+        candidates: ["tee"],
+        context: { timeZone: NIGHT },
+      },
       expected: { skus: ["tee"], offers: ["order_updates"] },
     },
   ],
   post_purchase: [
     {
       name: "a fresh order: tracking; an often-returned item: returns help",
-      req: { userId: "order-fresh", channel: Channel.EMAIL, useCase: "post_purchase", candidates: ["jeans-fit", "tee"] },
+      req: {
+        userId: "order-fresh",
+        channel: Channel.EMAIL,
+        useCase: "post_purchase",
+        candidates: ["jeans-fit", "tee"],
+      },
       expected: { offers: expect.arrayContaining(["easy_returns", "order_updates"]) as unknown as string[] },
     },
     {
@@ -392,7 +587,11 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
   });
 
   it("should have a table for every use case of the demo policy", () => {
-    expect(Object.keys(TABLES).filter((k) => k !== "quiet_hours").sort()).toEqual(
+    expect(
+      Object.keys(TABLES)
+        .filter((k) => k !== "quiet_hours")
+        .sort(),
+    ).toEqual(
       demoPolicyWithoutHoldouts()
         .useCases.map((u) => u.id)
         .sort(),
@@ -405,6 +604,32 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
       check(await decide(row.req), row.expected);
     });
   }
+
+  it("should log every decision with its treatment and policy version", async () => {
+    const before = t.server.decisionLog.stats.appended;
+    const r = await decide({
+      userId: "search-saver",
+      channel: Channel.WEB,
+      useCase: "search",
+      candidates: ["tee"],
+    });
+    await t.server.decisionLog.flush();
+    expect(t.server.decisionLog.stats.appended).toBe(before + 1);
+    expect(t.server.decisionLog.stats.dropped).toBe(0);
+    if (target.redis !== null) {
+      const entries = await target.redis.redis.xrange(`${target.redis.keyPrefix}decisions`, "-", "+");
+      const records = entries.flatMap(
+        ([, f]) => JSON.parse(f[f.indexOf("d") + 1]!) as { decisionId: string }[],
+      );
+      expect(records.find((x) => x.decisionId === r.decisionId)).toMatchObject({
+        personId: "search-saver",
+        useCase: "search",
+        treatment: Treatment.PERSONALIZED,
+        policyVersion: "demo-2026-11-24.1",
+        items: [{ sku: "tee", rank: 1, experienceId: r.items[0]!.experienceId, offerId: "" }],
+      });
+    }
+  });
 
   it("cart_abandonment: should stop at the weekly marketing cap across channels", async () => {
     const req = { userId: "cart-capped", useCase: "cart_abandonment", candidates: ["bag-roomy"] };
@@ -423,7 +648,10 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
     const app = await decide({ ...req, channel: Channel.APP });
     expect(email.items[0]!.offer?.offerId).toBe("cart_10_off");
     expect(app.items[0]!.experienceId).toBe(email.items[0]!.experienceId);
-    const redeemed = await t.decision.redeem({ userId: "cart-redeemer", experienceId: email.items[0]!.experienceId });
+    const redeemed = await t.decision.redeem({
+      userId: "cart-redeemer",
+      experienceId: email.items[0]!.experienceId,
+    });
     expect(redeemed).toMatchObject({ sku: "bag-roomy", offerId: "cart_10_off", useCase: "cart_abandonment" });
     const after = await decide({ ...req, channel: Channel.APP });
     expect(after.items).toEqual([]);

@@ -20,7 +20,13 @@ export interface DecisionRecord {
   readonly suppression: number;
   readonly suppressionRuleId: string;
   readonly degradations: readonly number[];
-  readonly items: readonly { sku: string; rank: number; score: number; experienceId: string; offerId: string }[];
+  readonly items: readonly {
+    sku: string;
+    rank: number;
+    score: number;
+    experienceId: string;
+    offerId: string;
+  }[];
   /** Excluded candidates with their reason codes, when the request asked to explain. */
   readonly excluded: readonly { sku: string; reason: number; ruleId: string }[];
 }

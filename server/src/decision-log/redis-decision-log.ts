@@ -7,9 +7,9 @@ export interface RedisDecisionLogOptions {
   readonly redis: Redis;
   /** @default "rl:" — the stream is `<prefix>decisions`. */
   readonly keyPrefix?: string;
-  /** Approximate length the stream is trimmed to (XADD MAXLEN ~). @default 1_000_000 */
+  /** Approximate number of entries the stream is trimmed to (XADD MAXLEN ~). @default 100_000 */
   readonly maxLength?: number;
-  /** Records written per pipeline at most. @default 256 */
+  /** Decisions per stream entry at most. @default 64 */
   readonly batchSize?: number;
   /** Longest a record waits in the buffer before a write starts, ms. @default 5 */
   readonly flushIntervalMs?: number;
@@ -19,21 +19,24 @@ export interface RedisDecisionLogOptions {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`options.${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`options.${name} must be a positive integer, got ${value}`);
   return value;
 }
 
 /**
- * The decision log on a Redis Stream, one entry per decision with the record
- * as JSON in field `d`. Writes are batched — one pipeline of XADDs per flush —
- * so logging costs the hot path a push onto an array, not a round trip
- * (bench:decide runs with it on). One batch is in flight at a time.
+ * The decision log on a Redis Stream. Each entry holds a batch of decisions:
+ * field `n` = how many, field `d` = a JSON array of DecisionRecords, oldest
+ * first. Logging costs the hot path a push onto an array; a flush is one
+ * pipeline of XADDs. Batching entries rather than writing one per decision
+ * matters because Redis shares the machine: one XADD per decision cost Redis
+ * as much CPU as the profile read (bench:decide). One flush is in flight at a time.
  */
 export function createRedisDecisionLog(options: RedisDecisionLogOptions): DecisionLog {
   const redis = options.redis;
   const key = `${options.keyPrefix ?? "rl:"}decisions`;
-  const maxLength = positiveInteger("maxLength", options.maxLength ?? 1_000_000);
-  const batchSize = positiveInteger("batchSize", options.batchSize ?? 256);
+  const maxLength = positiveInteger("maxLength", options.maxLength ?? 100_000);
+  const batchSize = positiveInteger("batchSize", options.batchSize ?? 64);
   const flushIntervalMs = positiveInteger("flushIntervalMs", options.flushIntervalMs ?? 5);
   const maxBuffered = positiveInteger("maxBuffered", options.maxBuffered ?? 20_000);
   const logger = options.logger ?? silentLogger;
@@ -44,24 +47,36 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
   let closed = false;
   let lastError = 0;
 
+  /** Entries of one flush at most: a flush that falls far behind is split across several. */
+  const entriesPerFlush = 64;
+
   const write = async (): Promise<void> => {
     while (buffer.length > 0) {
-      const batch = buffer.length <= batchSize ? buffer : buffer.slice(0, batchSize);
-      buffer = batch === buffer ? [] : buffer.slice(batchSize);
-      const pipeline = redis.pipeline();
-      for (const r of batch) pipeline.xadd(key, "MAXLEN", "~", maxLength, "*", "d", JSON.stringify(r));
+      const take = Math.min(buffer.length, batchSize * entriesPerFlush);
+      const records = buffer.length === take ? buffer : buffer.slice(0, take);
+      buffer = records === buffer ? [] : buffer.slice(take);
+      const sizes: number[] = [];
       try {
-        const replies = (await pipeline.exec()) ?? [];
-        for (const [error] of replies) {
-          if (error === null) stats.written++;
-          else stats.dropped++;
+        // Inside the try: a client without an offline queue throws while building the pipeline.
+        const pipeline = redis.pipeline();
+        for (let i = 0; i < records.length; i += batchSize) {
+          const entry = records.slice(i, i + batchSize);
+          sizes.push(entry.length);
+          pipeline.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", JSON.stringify(entry));
         }
+        const replies = (await pipeline.exec()) ?? [];
+        replies.forEach(([error], i) => {
+          if (error === null) stats.written += sizes[i]!;
+          else stats.dropped += sizes[i]!;
+        });
       } catch (error) {
-        stats.dropped += batch.length;
+        stats.dropped += records.length;
         // One line a second at most: a down Redis must not flood the log.
         if (Date.now() - lastError > 1000) {
           lastError = Date.now();
-          logger.warn("decision log: write failed", { error: error instanceof Error ? error.message : String(error) });
+          logger.warn("decision log: write failed", {
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       }
     }
@@ -91,7 +106,7 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
         return;
       }
       buffer.push(record);
-      if (buffer.length >= batchSize) {
+      if (buffer.length >= batchSize * entriesPerFlush) {
         if (timer !== null) clearTimeout(timer);
         startWrite();
       } else schedule();

@@ -64,7 +64,8 @@ function upperBound(d: Decision): number {
     max += 48 + 3 * (item.sku.length + item.experienceId.length);
     for (const t of item.tags) max += 6 + 3 * t.length;
     for (const r of item.ruleIds) max += 6 + 3 * r.length;
-    if (item.offer !== null) max += 48 + 3 * (item.offer.offerId.length + item.offer.message.length + item.offer.ruleId.length);
+    if (item.offer !== null)
+      max += 48 + 3 * (item.offer.offerId.length + item.offer.message.length + item.offer.ruleId.length);
     if (item.parts !== null) max += 48;
   }
   for (const e of d.excluded) max += 24 + 3 * (e.sku.length + e.ruleId.length);
@@ -87,7 +88,8 @@ function itemSize(item: DecidedItem): number {
     const p = partsSize(item.parts);
     n += 1 + varintSize(p) + p;
   }
-  for (const r of item.ruleIds) n += 1 + varintSize(Buffer.byteLength(r, "utf8")) + Buffer.byteLength(r, "utf8");
+  for (const r of item.ruleIds)
+    n += 1 + varintSize(Buffer.byteLength(r, "utf8")) + Buffer.byteLength(r, "utf8");
   return n;
 }
 

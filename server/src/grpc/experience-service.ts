@@ -25,7 +25,10 @@ function required(field: string, value: string, max: number, option?: string): s
   if (value === "") throw invalidField(field, "required");
   if (value.length > max) {
     if (option !== undefined) {
-      throw new DecisionError("LIMIT_EXCEEDED", exceedsLimit(field, value.length, max, option, " characters"));
+      throw new DecisionError(
+        "LIMIT_EXCEEDED",
+        exceedsLimit(field, value.length, max, option, " characters"),
+      );
     }
     throw invalidField(field, `${value.length} characters exceeds the limit of ${max}`);
   }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import { MAX_TOP_K, Reason } from "../../../core-wasm/src/layout.js";
 import type { CapStore, ReservationResult } from "../caps/cap-store.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
@@ -14,6 +14,7 @@ import {
 import type { PersonRead, ProfileStore } from "../domain/index.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { applicableCaps } from "../policy/cap-counters.js";
+import type { ItemFacts } from "../policy/conditions.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
@@ -25,6 +26,15 @@ import { resolvePerson } from "./resolve-person.js";
 
 const TIMED_OUT: PersonRead = Object.freeze({ kind: "timeout" });
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+/** Item facts of a decision no rule reads facts in. */
+const NO_FACTS: ItemFacts = Object.freeze({
+  sku: "",
+  price: 0,
+  margin: 0,
+  stock: 0,
+  returnRate: 0,
+  inCart: false,
+});
 
 /** How one call constrains the work done for it. */
 export interface DecideCall {
@@ -133,7 +143,10 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
   }
 
   /** Reserves within the budget; null when the store failed or did not answer in time. */
-  function reserveCaps(request: Parameters<CapStore["reserve"]>[0], call: DecideCall): Promise<ReservationResult | null> {
+  function reserveCaps(
+    request: Parameters<CapStore["reserve"]>[0],
+    call: DecideCall,
+  ): Promise<ReservationResult | null> {
     const budget = Math.min(capsTimeoutMs, call.deadlineMs - now() - options.reserveMs);
     if (budget <= 0) return Promise.resolve(null);
     return new Promise((resolve) => {
@@ -180,7 +193,8 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         nowMs,
         timeZone: req.context.timeZone,
       });
-      if (plan.channel !== req.channel) person = resolvePerson(read, plan.channel, options.minProfileEvents ?? 0);
+      if (plan.channel !== req.channel)
+        person = resolvePerson(read, plan.channel, options.minProfileEvents ?? 0);
       let degradations = person.degradations;
 
       const base = {
@@ -207,12 +221,15 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const model = modelFor(options.model, useCase?.weights ?? policy.weights);
       const redeemedSet = new Set(person.redeemed);
       const redeemed =
-        useCase?.excludeRedeemed === true ? redeemedSkusFor(person.redeemed, useCase.id) : plainSkus(person.redeemed);
+        useCase?.excludeRedeemed === true
+          ? redeemedSkusFor(person.redeemed, useCase.id)
+          : plainSkus(person.redeemed);
       let candidates = req.candidates;
       let notDue: ExcludedItem[] = [];
       if (useCase?.replenishmentOnly === true) {
         ({ candidates, notDue } = narrowToReplenishment(req.candidates, plan.facts, useCase.id));
-        if (candidates.count === 0) return finish(withExcluded(empty(base, degradations, 0, ""), req.explain, notDue));
+        if (candidates.count === 0)
+          return finish(withExcluded(empty(base, degradations, 0, ""), req.explain, notDue));
       }
       // Caps on items may skip some ranked items: rank a few more so the answer stays full.
       const applicable = useCase === undefined ? null : applicableCaps(policy, useCase, plan.channel);
@@ -235,7 +252,14 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       else stats.inline++;
       if (result.saturated) degradations = [...degradations, Degradation.POOL_SATURATED];
       const excluded: ExcludedItem[] = req.explain
-        ? [...notDue, ...result.excluded.map((e) => ({ sku: e.sku, reason: e.reason, ruleId: RULE_OF_REASON[e.reason] ?? "" }))]
+        ? [
+            ...notDue,
+            ...result.excluded.map((e) => ({
+              sku: e.sku,
+              reason: e.reason,
+              ruleId: RULE_OF_REASON[e.reason] ?? "",
+            })),
+          ]
         : [];
       if (person.blockReason !== 0) {
         return finish({
@@ -246,10 +270,16 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
 
       const storeColumn = req.context.storeId === "" ? -1 : catalog.storeColumn(req.context.storeId);
       const cart = req.context.cartSkus;
-      const ranked: RankedItem[] = result.items.map((it) => {
-        const facts = itemFactsOf(catalog, it.itemIndex, it.sku, storeColumn, cart);
-        return { sku: it.sku, score: it.score, facts, slot: catalog.topCategorySlot(it.itemIndex), parts: it.parts };
-      });
+      // Facts are read only when a rule can ask for them: a plain re-rank (search) reads none.
+      const needsFacts =
+        useCase !== undefined && (useCase.offerRules.length > 0 || useCase.tagAvailableHere || itemCaps);
+      const ranked: RankedItem[] = result.items.map((it) => ({
+        sku: it.sku,
+        score: it.score,
+        facts: needsFacts ? itemFactsOf(catalog, it.itemIndex, it.sku, storeColumn, cart) : NO_FACTS,
+        slot: req.explain ? catalog.topCategorySlot(it.itemIndex) : -1,
+        parts: it.parts,
+      }));
       const finished = finishItems(ranked, {
         policy,
         plan,
@@ -263,11 +293,15 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       let chosen = finished.items.slice(0, req.limit);
       if (finished.reserve) {
         stopIfGone(call, "the cap reservation");
-        const reservation = await reserveCaps(reservationFor(personId, decisionId, finished, req.limit), call);
+        const reservation = await reserveCaps(
+          reservationFor(personId, decisionId, finished, req.limit),
+          call,
+        );
         if (reservation === null) {
           degradations = [...degradations, Degradation.CAPS_UNAVAILABLE];
           // Fail closed: without a reservation a capped decision could exceed its caps.
-          const capped = finished.decisionCounters.length > 0 || finished.items.some((i) => i.counters.length > 0);
+          const capped =
+            finished.decisionCounters.length > 0 || finished.items.some((i) => i.counters.length > 0);
           if (capped) return finish({ ...empty(base, degradations, Suppression.CAPPED, ""), excluded });
         } else if (reservation.deniedBy !== null) {
           return finish({
@@ -394,6 +428,6 @@ function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: numbe
  */
 function decisionIdFor(req: ValidDecisionRequest): string {
   if (req.requestId === "") return randomUUID();
-  const h = createHash("sha256").update(req.userId).update("\0").update(req.requestId).digest("hex");
+  const h = hash("sha256", `${req.userId}\0${req.requestId}`, "hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

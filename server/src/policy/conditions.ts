@@ -46,7 +46,9 @@ export function personFact(fact: Fact, arg: string, person: PersonFacts): number
     case Fact.ORDERS:
       return p.signals.orders;
     case Fact.DAYS_SINCE_PURCHASE:
-      return p.signals.lastPurchaseMs > 0 ? Math.max(0, person.nowMs - p.signals.lastPurchaseMs) / DAY_MS : undefined;
+      return p.signals.lastPurchaseMs > 0
+        ? Math.max(0, person.nowMs - p.signals.lastPurchaseMs) / DAY_MS
+        : undefined;
     case Fact.SESSION_INTENT:
       return p.signals.sessionIntent;
     case Fact.LIFE_EVENT_DAYS: {

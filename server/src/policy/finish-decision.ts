@@ -105,7 +105,8 @@ export function finishItems(ranked: readonly RankedItem[], input: FinishInput): 
     if (offer !== undefined) reserve = true;
     const ruleIds: string[] = [];
     if (explain) {
-      for (const b of useCase.boosts) if (plan.boostRuleIds.includes(b.id) && b.slots.includes(r.slot)) ruleIds.push(b.id);
+      for (const b of useCase.boosts)
+        if (plan.boostRuleIds.includes(b.id) && b.slots.includes(r.slot)) ruleIds.push(b.id);
       if (chosen !== null) ruleIds.push(chosen.ruleId);
     }
     return {

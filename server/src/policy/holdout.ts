@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Policy, UseCase } from "./policy.js";
 
 /** Which holdout group a person is in for one use case, if any. */
@@ -11,8 +11,8 @@ export type HoldoutGroup = "global" | "use_case" | null;
  * s of the persons (test/policy/holdout.test.ts measures it over 100k ids).
  */
 export function holdoutPosition(salt: string, scope: string, personId: string): number {
-  const digest = createHash("sha256").update(salt).update("\0").update(scope).update("\0").update(personId).digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48;
+  const hex = hash("sha256", `${salt}\0${scope}\0${personId}`, "hex");
+  return Number.parseInt(hex.slice(0, 12), 16) / 2 ** 48;
 }
 
 /**

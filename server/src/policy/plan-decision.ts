@@ -69,7 +69,8 @@ export function planDecision(input: PlanInput): DecisionPlan {
   const useCase = policy.useCases.get(input.useCaseId);
   const channel = useCase === undefined ? input.channel : chooseChannel(useCase, input.channel, input.found);
   const holdout = holdoutGroup(policy, useCase, input.personId);
-  const treatment = input.treatment === Treatment.PERSONALIZED && holdout !== null ? Treatment.HOLDOUT : input.treatment;
+  const treatment =
+    input.treatment === Treatment.PERSONALIZED && holdout !== null ? Treatment.HOLDOUT : input.treatment;
   const personal = treatment === Treatment.PERSONALIZED;
   const facts: PersonFacts = { profile: personal ? input.found : null, nowMs };
   const plan = {

@@ -33,7 +33,12 @@ export function localHour(atMs: number, timeZone: string): number | undefined {
  * default, else UTC. A request naming a zone Intl does not know is treated as
  * not naming one.
  */
-export function inQuietHours(policy: Policy, channel: Channel, atMs: number, requestTimeZone: string): boolean {
+export function inQuietHours(
+  policy: Policy,
+  channel: Channel,
+  atMs: number,
+  requestTimeZone: string,
+): boolean {
   if (policy.quietHours.length === 0) return false;
   const bit = 1 << channel;
   let hour: number | undefined;
@@ -43,7 +48,10 @@ export function inQuietHours(policy: Policy, channel: Channel, atMs: number, req
       (requestTimeZone !== "" ? localHour(atMs, requestTimeZone) : undefined) ??
       (policy.defaultTimeZone !== "" ? localHour(atMs, policy.defaultTimeZone) : undefined) ??
       new Date(atMs).getUTCHours();
-    const quiet = q.startHour < q.endHour ? hour >= q.startHour && hour < q.endHour : hour >= q.startHour || hour < q.endHour;
+    const quiet =
+      q.startHour < q.endHour
+        ? hour >= q.startHour && hour < q.endHour
+        : hour >= q.startHour || hour < q.endHour;
     if (quiet) return true;
   }
   return false;
