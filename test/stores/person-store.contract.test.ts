@@ -613,6 +613,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
         expect(sorted(await h.profiles.readPerson(id, 1000))).toEqual({
           kind: "found",
           profile: decoded(id, packed, 0),
+          personId: a,
           capped: ["SKU-1", "SKU-2"],
           redeemed: ["R-1", "R-2"],
         });
@@ -751,7 +752,12 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
         ).toEqual(record(0, 0));
         expect(await h.people.readConsent(id)).toBeNull();
         expect(await h.people.resolve(id)).toBe(id);
-        expect(await h.profiles.readPerson(id, 1000)).toEqual({ kind: "missing", capped: [], redeemed: [] });
+        expect(await h.profiles.readPerson(id, 1000)).toEqual({
+          kind: "missing",
+          personId: id,
+          capped: [],
+          redeemed: [],
+        });
       }
       expect(await h.people.lookupIdentifiers(keys)).toEqual(new Map());
       expect(await h.people.linkedIds(p)).toEqual([p]);
