@@ -51,7 +51,7 @@ const NIGHT = zoneAt(23);
 const SAME = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
 
 /** The demo policy with every holdout share at 0. */
-export function demoPolicyWithoutHoldouts(): PolicyProto {
+function demoPolicyWithoutHoldouts(): PolicyProto {
   const policy = parsePolicyText(readFileSync("server/policies/demo.yaml", "utf8"), "yaml");
   policy.holdoutShare = 0;
   for (const u of policy.useCases) u.holdoutShare = 0;
