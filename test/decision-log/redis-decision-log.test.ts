@@ -17,8 +17,8 @@ function record(i: number): DecisionRecord {
     suppression: 0,
     suppressionRuleId: "",
     degradations: [],
-    items: [{ sku: `sku-${i}`, rank: 1, score: 0.5, experienceId: `x1${i}`, offerId: "" }],
-    excluded: [],
+    skus: [`sku-${i}`, `sku-${i + 1}`],
+    ...(i % 3 === 0 ? { offers: [[1, "cart_10_off", `x1${i}`] as const] } : {}),
   };
 }
 

@@ -626,7 +626,7 @@ describe.each(STORE_KINDS)("demo policy use cases (%s)", (kind) => {
         useCase: "search",
         treatment: Treatment.PERSONALIZED,
         policyVersion: "demo-2026-11-24.1",
-        items: [{ sku: "tee", rank: 1, experienceId: r.items[0]!.experienceId, offerId: "" }],
+        skus: ["tee"],
       });
     }
   });

@@ -1,7 +1,10 @@
 /**
  * One decision as measurement reads it: who got what under which policy, and
  * whether they were held out. Written for every decision, personalised or not,
- * so treatment and control can be compared.
+ * so treatment and control can be compared. Kept lean — arrays, no per-item
+ * objects — because it is built and serialised on every decision
+ * (bench:decide profiles showed the first, per-item form at a fifth of the
+ * policy stages' cost).
  */
 export interface DecisionRecord {
   readonly decisionId: string;
@@ -20,15 +23,16 @@ export interface DecisionRecord {
   readonly suppression: number;
   readonly suppressionRuleId: string;
   readonly degradations: readonly number[];
-  readonly items: readonly {
-    sku: string;
-    rank: number;
-    score: number;
-    experienceId: string;
-    offerId: string;
-  }[];
-  /** Excluded candidates with their reason codes, when the request asked to explain. */
-  readonly excluded: readonly { sku: string; reason: number; ruleId: string }[];
+  /** The items decided, best first. */
+  readonly skus: readonly string[];
+  /**
+   * The offers given, as `[rank, offerId, experienceId]`; absent when none was.
+   * Experience ids are logged only for offers: they are what `Redeem` closes,
+   * and an item's id without an offer is `experienceId(person, useCase, "", sku)`.
+   */
+  readonly offers?: readonly (readonly [number, string, string])[];
+  /** With explain: `[sku, reason, ruleId]` of each excluded candidate; absent otherwise. */
+  readonly excluded?: readonly (readonly [string, number, string])[];
 }
 
 /** Counters a test or a metrics endpoint can read. */

@@ -2,7 +2,7 @@ import { hash, randomUUID } from "node:crypto";
 import { MAX_TOP_K, Reason } from "../../../core-wasm/src/layout.js";
 import type { CapStore, ReservationResult } from "../caps/cap-store.js";
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
-import type { DecisionLog } from "../decision-log/decision-log.js";
+import type { DecisionLog, DecisionRecord } from "../decision-log/decision-log.js";
 import {
   type DecidedItem,
   type Decision,
@@ -397,7 +397,14 @@ function plainSkus(members: readonly string[]): readonly string[] {
   return members.filter((m) => !m.includes("\t"));
 }
 
-function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: number) {
+function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: number): DecisionRecord {
+  const skus = new Array<string>(d.items.length);
+  let offers: [number, string, string][] | undefined;
+  for (let i = 0; i < d.items.length; i++) {
+    const item = d.items[i]!;
+    skus[i] = item.sku;
+    if (item.offer !== null) (offers ??= []).push([item.rank, item.offer.offerId, item.experienceId]);
+  }
   return {
     decisionId: d.decisionId,
     atMs,
@@ -411,14 +418,9 @@ function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: numbe
     suppression: d.suppression,
     suppressionRuleId: d.suppressionRuleId,
     degradations: d.degradations,
-    items: d.items.map((i) => ({
-      sku: i.sku,
-      rank: i.rank,
-      score: i.score,
-      experienceId: i.experienceId,
-      offerId: i.offer?.offerId ?? "",
-    })),
-    excluded: d.excluded,
+    skus,
+    ...(offers !== undefined ? { offers } : {}),
+    ...(d.excluded.length > 0 ? { excluded: d.excluded.map((e) => [e.sku, e.reason, e.ruleId] as const) } : {}),
   };
 }
 
