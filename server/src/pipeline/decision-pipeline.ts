@@ -14,6 +14,7 @@ import {
 import type { PersonRead, ProfileStore } from "../domain/index.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { applicableCaps } from "../policy/cap-counters.js";
+import { experienceId } from "../policy/experience-id.js";
 import type { ItemFacts } from "../policy/conditions.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
@@ -26,6 +27,8 @@ import { resolvePerson } from "./resolve-person.js";
 
 const TIMED_OUT: PersonRead = Object.freeze({ kind: "timeout" });
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_START = Number.NEGATIVE_INFINITY;
+const NO_END = Number.POSITIVE_INFINITY;
 /** Item facts of a decision no rule reads facts in. */
 const NO_FACTS: ItemFacts = Object.freeze({
   sku: "",
@@ -268,11 +271,37 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         });
       }
 
-      const storeColumn = req.context.storeId === "" ? -1 : catalog.storeColumn(req.context.storeId);
-      const cart = req.context.cartSkus;
       // Facts are read only when a rule can ask for them: a plain re-rank (search) reads none.
       const needsFacts =
         useCase !== undefined && (useCase.offerRules.length > 0 || useCase.tagAvailableHere || itemCaps);
+      if (!needsFacts && !req.explain && (applicable === null || applicable.decision.length === 0)) {
+        // A plain re-rank: nothing to offer, tag or reserve. Straight to the answer,
+        // without the intermediate objects of the general path (bench:decide's case).
+        const useCaseId = useCase?.id ?? "";
+        const items = result.items.slice(0, req.limit).map(
+          (it): DecidedItem => ({
+            sku: it.sku,
+            score: it.score,
+            rank: it.rank,
+            experienceId: experienceId(personId, useCaseId, "", it.sku, NO_START, NO_END),
+            offer: null,
+            tags: NO_STRINGS,
+            parts: null,
+            ruleIds: NO_STRINGS,
+          }),
+        );
+        return finish({
+          ...base,
+          items,
+          degradations,
+          excluded,
+          suppression: Suppression.NONE,
+          suppressionRuleId: "",
+          talkingPoints: talkingPoints(plan),
+        });
+      }
+      const storeColumn = req.context.storeId === "" ? -1 : catalog.storeColumn(req.context.storeId);
+      const cart = req.context.cartSkus;
       const ranked: RankedItem[] = result.items.map((it) => ({
         sku: it.sku,
         score: it.score,
