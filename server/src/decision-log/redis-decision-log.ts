@@ -64,7 +64,9 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
         for (let i = 0; i < records.length; i += batchSize) {
           const entry = i === 0 && records.length <= batchSize ? records : records.slice(i, i + batchSize);
           sizes.push(entry.length);
-          sends.push(redis.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", JSON.stringify(entry)));
+          sends.push(
+            redis.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", JSON.stringify(entry)),
+          );
         }
       } catch (error) {
         // A client without an offline queue throws while Redis is down.

@@ -14,8 +14,8 @@ import {
 import type { PersonRead, ProfileStore } from "../domain/index.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { applicableCaps } from "../policy/cap-counters.js";
-import { experienceId } from "../policy/experience-id.js";
 import type { ItemFacts } from "../policy/conditions.js";
+import { experienceId } from "../policy/experience-id.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
@@ -432,7 +432,9 @@ function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: numbe
   for (let i = 0; i < d.items.length; i++) {
     const item = d.items[i]!;
     skus[i] = item.sku;
-    if (item.offer !== null) (offers ??= []).push([item.rank, item.offer.offerId, item.experienceId]);
+    if (item.offer === null) continue;
+    offers ??= [];
+    offers.push([item.rank, item.offer.offerId, item.experienceId]);
   }
   return {
     decisionId: d.decisionId,
@@ -449,7 +451,9 @@ function recordOf(d: Decision, personId: string, plan: DecisionPlan, atMs: numbe
     degradations: d.degradations,
     skus,
     ...(offers !== undefined ? { offers } : {}),
-    ...(d.excluded.length > 0 ? { excluded: d.excluded.map((e) => [e.sku, e.reason, e.ruleId] as const) } : {}),
+    ...(d.excluded.length > 0
+      ? { excluded: d.excluded.map((e) => [e.sku, e.reason, e.ruleId] as const) }
+      : {}),
   };
 }
 
