@@ -12,10 +12,12 @@
  * RELEVANCE_LOYALTY_THRESHOLDS ("silver,gold,platinum" purchase values),
  * RELEVANCE_POLICY_FILE (a policy in JSON or YAML, reloaded when it changes;
  * --policy overrides it), LOG_LEVEL,
- * DEMO_ITEMS, DEMO_PROFILES. With --demo, an empty catalog is seeded
+ * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
+ * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
  * made over gRPC and printed.
  */
+import { fileURLToPath } from "node:url";
 import { toJson } from "@bufbuild/protobuf";
 import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
 import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
@@ -65,6 +67,9 @@ function argValue(args: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
+/** The demo policy shipped with the package (server/policies/demo.yaml). */
+const DEMO_POLICY = fileURLToPath(new URL("../../../server/policies/demo.yaml", import.meta.url));
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const demo = args.includes("--demo");
@@ -83,7 +88,8 @@ async function main(): Promise<void> {
       "RELEVANCE_CONSUMER_CLAIM_IDLE_MS",
       DEFAULT_SERVER_OPTIONS.consumerClaimIdleMs,
     ),
-    policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? "",
+    // The demo runs under the demo policy unless another is named.
+    policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? (demo ? DEMO_POLICY : ""),
   };
   const features = DEFAULT_SERVER_OPTIONS.features;
 
