@@ -6,9 +6,6 @@
 import { readFileSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
-import { ALL_CONSENT } from "../../server/src/domain/consent.js";
-import { NO_SIGNALS, type Profile } from "../../server/src/domain/profile.js";
 import { Channel } from "../../server/src/gen/relevance/v1/common_pb.js";
 import {
   DecideRequestSchema,
@@ -23,28 +20,8 @@ import {
   type TestServer,
   upsert,
 } from "../server/support/harness.js";
-import { FEATURES, item } from "../server/support/model.js";
-
-/** A zone where it is midday now, clear of the demo's quiet hours. */
-function middayZone(): string {
-  let x = (((12 - new Date().getUTCHours()) % 24) + 24) % 24;
-  if (x > 14) x -= 24;
-  return x === 0 ? "Etc/GMT" : x > 0 ? `Etc/GMT-${x}` : `Etc/GMT+${-x}`;
-}
-
-const person = (userId: string): Profile => ({
-  userId,
-  vector: new Float32Array(FEATURES).fill(0.1),
-  categoryAffinity: new Float32Array(CATEGORY_SLOTS),
-  priceAnchor: Math.log(60),
-  discountSensitivity: 0.1,
-  churnRisk: 0.1,
-  loyaltyTier: 0,
-  events: 50,
-  consent: ALL_CONSENT,
-  updatedAtMs: Date.now(),
-  signals: NO_SIGNALS,
-});
+import { item } from "../server/support/model.js";
+import { person, zoneAt } from "./support/people.js";
 
 describe("caps through Decide (redis)", () => {
   let target: StoreTarget;
@@ -70,7 +47,7 @@ describe("caps through Decide (redis)", () => {
         channel,
         useCase: "cart_abandonment",
         candidates: [{ sku: "bag" }],
-        context: { timeZone: middayZone() },
+        context: { timeZone: zoneAt(12) },
       }),
     );
 

@@ -9,9 +9,6 @@
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
-import { ALL_CONSENT } from "../../server/src/domain/consent.js";
-import { NO_SIGNALS, type Profile } from "../../server/src/domain/profile.js";
 import { Channel } from "../../server/src/gen/relevance/v1/common_pb.js";
 import { CapUnit, PolicySchema } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import {
@@ -21,23 +18,10 @@ import {
   type TestServer,
   upsert,
 } from "../server/support/harness.js";
-import { FEATURES, item } from "../server/support/model.js";
+import { item } from "../server/support/model.js";
+import { person } from "./support/people.js";
 
 const CHANNELS = [Channel.WEB, Channel.APP, Channel.EMAIL, Channel.SMS, Channel.PUSH] as const;
-
-const person = (userId: string): Profile => ({
-  userId,
-  vector: new Float32Array(FEATURES).fill(0.1),
-  categoryAffinity: new Float32Array(CATEGORY_SLOTS),
-  priceAnchor: Math.log(60),
-  discountSensitivity: 0.1,
-  churnRisk: 0.1,
-  loyaltyTier: 0,
-  events: 50,
-  consent: ALL_CONSENT,
-  updatedAtMs: Date.now(),
-  signals: NO_SIGNALS,
-});
 
 const ruleArb = fc.record({
   limit: fc.integer({ min: 1, max: 5 }),

@@ -7,10 +7,8 @@
 import { readFileSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
-import { categorySlot } from "../../server/src/domain/category-slot.js";
 import { ALL_CONSENT, Consent } from "../../server/src/domain/consent.js";
-import { NO_SIGNALS, type PersonSignals, type Profile } from "../../server/src/domain/profile.js";
+import type { Profile } from "../../server/src/domain/profile.js";
 import { Channel } from "../../server/src/gen/relevance/v1/common_pb.js";
 import {
   DecideRequestSchema,
@@ -30,21 +28,12 @@ import {
   type TestServer,
   upsert,
 } from "../server/support/harness.js";
-import { FEATURES, item } from "../server/support/model.js";
+import { item } from "../server/support/model.js";
+import { person, zoneAt } from "./support/people.js";
 
 const DAY_MS = 86_400_000;
 const NOW = Date.now();
 const TODAY = Math.floor(NOW / DAY_MS);
-/**
- * An IANA zone where it is `hour` o'clock now (Etc/GMT-x is UTC+x), so rows do
- * not depend on the time of day the suite runs at: the demo policy keeps push
- * and SMS quiet from 21:00 to 08:00 in the person's time zone.
- */
-function zoneAt(hour: number): string {
-  let x = (((hour - new Date().getUTCHours()) % 24) + 24) % 24;
-  if (x > 14) x -= 24;
-  return x === 0 ? "Etc/GMT" : x > 0 ? `Etc/GMT-${x}` : `Etc/GMT+${-x}`;
-}
 const MIDDAY = zoneAt(12);
 const NIGHT = zoneAt(23);
 
@@ -122,33 +111,6 @@ const CATALOG = [
   item("jeans-fit", { category: ["apparel", "jeans"], price: 70, margin: 0.4, stock: 30 }),
 ];
 (CATALOG.find((i) => i.sku === "jeans-fit") as { returnRate: number }).returnRate = 0.35;
-
-interface PersonSpec {
-  consent?: number;
-  ds?: number;
-  churn?: number;
-  tier?: 0 | 1 | 2 | 3;
-  affinity?: Record<string, number>;
-  signals?: Partial<PersonSignals>;
-}
-
-function person(userId: string, spec: PersonSpec = {}): Profile {
-  const categoryAffinity = new Float32Array(CATEGORY_SLOTS);
-  for (const [c, a] of Object.entries(spec.affinity ?? {})) categoryAffinity[categorySlot(c)] = a;
-  return {
-    userId,
-    vector: new Float32Array(FEATURES).fill(0.1),
-    categoryAffinity,
-    priceAnchor: Math.log(60),
-    discountSensitivity: spec.ds ?? 0.2,
-    churnRisk: spec.churn ?? 0.1,
-    loyaltyTier: spec.tier ?? 0,
-    events: 50,
-    consent: spec.consent ?? ALL_CONSENT,
-    updatedAtMs: NOW,
-    signals: { ...NO_SIGNALS, ...spec.signals },
-  };
-}
 
 const NO_EMAIL = ALL_CONSENT & ~Consent.EMAIL;
 

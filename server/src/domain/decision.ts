@@ -1,3 +1,4 @@
+import type { ScoreParts } from "../../../core-wasm/src/score-parts.js";
 import type { CandidateList } from "./candidate-list.js";
 import type { Channel } from "./channel.js";
 
@@ -74,17 +75,8 @@ export const PolicyReason = {
   NOT_DUE: 8,
 } as const;
 
-/** The terms of an item's score (explain); they add up to the score. */
-export interface ScoreParts {
-  readonly base: number;
-  readonly popularity: number;
-  readonly merchandising: number;
-  readonly profileMatch: number;
-  readonly affinity: number;
-  readonly priceFit: number;
-  readonly margin: number;
-  readonly categoryBoost: number;
-}
+/** The terms of an item's score (explain); they add up to the score. Defined beside the kernel's reference formula. */
+export type { ScoreParts };
 
 /** The offer given with an item. */
 export interface DecidedOffer {

@@ -216,6 +216,16 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         decisionLog.append(recordOf(decision, personId, plan, nowMs));
         return decision;
       };
+      const answer = (items: readonly DecidedItem[]): Decision =>
+        finish({
+          ...base,
+          items,
+          degradations,
+          excluded,
+          suppression: Suppression.NONE,
+          suppressionRuleId: "",
+          talkingPoints: talkingPoints(plan),
+        });
       if (plan.suppression !== Suppression.NONE) {
         return finish(empty(base, degradations, plan.suppression, plan.suppressionRuleId));
       }
@@ -290,15 +300,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
             ruleIds: NO_STRINGS,
           }),
         );
-        return finish({
-          ...base,
-          items,
-          degradations,
-          excluded,
-          suppression: Suppression.NONE,
-          suppressionRuleId: "",
-          talkingPoints: talkingPoints(plan),
-        });
+        return answer(items);
       }
       const storeColumn = req.context.storeId === "" ? -1 : catalog.storeColumn(req.context.storeId);
       const cart = req.context.cartSkus;
@@ -359,15 +361,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         parts: i.parts,
         ruleIds: i.ruleIds,
       }));
-      return finish({
-        ...base,
-        items,
-        degradations,
-        excluded,
-        suppression: Suppression.NONE,
-        suppressionRuleId: "",
-        talkingPoints: talkingPoints(plan),
-      });
+      return answer(items);
     },
   };
 }

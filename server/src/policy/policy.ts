@@ -1,4 +1,5 @@
 import type { Channel } from "../domain/channel.js";
+import type { ScalarWeights } from "../scoring/scoring-model.js";
 
 /**
  * The decision policy as the pipeline reads it: plain, frozen values made from
@@ -19,15 +20,8 @@ export interface Policy {
   readonly useCases: ReadonlyMap<string, UseCase>;
 }
 
-/** Scalar weights of the linear model; every field resolved (use case over policy over server default). */
-export interface Weights {
-  readonly base: number;
-  readonly affinity: number;
-  readonly price: number;
-  readonly margin: number;
-  readonly popularity: number;
-  readonly marginFloor: number;
-}
+/** Scalar weights of the linear model, every field resolved (use case over policy over server default). */
+export type Weights = ScalarWeights;
 
 /** Numbers equal the proto enum `relevance.v1.Fact`. */
 export const Fact = {
