@@ -232,7 +232,6 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
 
       const useCase = plan.useCase;
       const model = modelFor(options.model, useCase?.weights ?? policy.weights);
-      const redeemedSet = new Set(person.redeemed);
       const redeemed =
         useCase?.excludeRedeemed === true
           ? redeemedSkusFor(person.redeemed, useCase.id)
@@ -318,7 +317,8 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         storeId: req.context.storeId,
         marginFloor: model.marginFloor,
         explain: req.explain,
-        redeemed: redeemedSet,
+        redeemed: new Set(person.redeemed),
+        caps: applicable,
       });
 
       let chosen = finished.items.slice(0, req.limit);

@@ -1,7 +1,7 @@
 import type { CapCounter, ExperienceRecord, ReservationRequest } from "../caps/cap-store.js";
 import type { DecidedOffer, ScoreParts } from "../domain/decision.js";
 import { LoyaltyTier } from "../domain/profile.js";
-import { applicableCaps, counterOf } from "./cap-counters.js";
+import { type ApplicableCaps, applicableCaps, counterOf } from "./cap-counters.js";
 import { chooseOffer } from "./choose-offer.js";
 import { allHold, type ItemFacts } from "./conditions.js";
 import { experienceId } from "./experience-id.js";
@@ -42,6 +42,8 @@ export interface FinishInput {
   readonly explain: boolean;
   /** Members of the person's redeemed set (`<useCase>\t<sku>` for redeemed experiences). */
   readonly redeemed: ReadonlySet<string>;
+  /** `applicableCaps` of the use case and channel, as the pipeline already looked them up; null without a use case. */
+  readonly caps: ApplicableCaps | null;
 }
 
 export interface FinishedItems {
@@ -78,7 +80,7 @@ export function finishItems(ranked: readonly RankedItem[], input: FinishInput): 
     }));
     return { items, decisionCounters: NO_COUNTERS, reserve: false };
   }
-  const caps = applicableCaps(policy, useCase, plan.channel);
+  const caps = input.caps ?? applicableCaps(policy, useCase, plan.channel);
   const offerItems = useCase.offerItems === 0 ? ranked.length : useCase.offerItems;
   let reserve = caps.decision.length > 0;
   const items = ranked.map((r, i): OfferedItem => {
