@@ -21,6 +21,7 @@ import { resolveServerOptions, type ServerOptions } from "./config/server-option
 import type { DecisionLog } from "./decision-log/decision-log.js";
 import { createMemoryDecisionLog } from "./decision-log/memory-decision-log.js";
 import { createRedisDecisionLog } from "./decision-log/redis-decision-log.js";
+import { createRedisDeliveryHub, type RedisDeliveryHub } from "./delivery/redis-delivery-queue.js";
 import type { CatalogStore, PersonStateStore, ProfileStore } from "./domain/stores.js";
 import { createEventIntake, type EventIntake } from "./events/event-intake.js";
 import type { EventLog } from "./events/event-log.js";
@@ -29,10 +30,12 @@ import { createProfileConsumer, type ProfileConsumer } from "./events/profile-co
 import { createRedisEventLog } from "./events/redis-event-log.js";
 import { CatalogService } from "./gen/relevance/v1/catalog_pb.js";
 import { DecisionService } from "./gen/relevance/v1/decision_pb.js";
+import { DeliveryService } from "./gen/relevance/v1/delivery_pb.js";
 import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
 import { PolicyService } from "./gen/relevance/v1/policy_pb.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
+import { deliveryServiceHandlers } from "./grpc/delivery-service.js";
 import { eventServiceHandlers } from "./grpc/event-service.js";
 import { experienceHandlers } from "./grpc/experience-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
@@ -91,6 +94,8 @@ export interface RelevanceServer {
   readonly decisionLog: DecisionLog;
   /** The policy in force (PolicyService, `options.policy`, `options.policyFile`); read it once per decision. */
   readonly policy: PolicyHolder;
+  /** The per-channel decision streams adapters subscribe to; null without Redis. */
+  readonly delivery: RedisDeliveryHub | null;
   /** The profile consumer of this instance, or null when `options.consumer` is off. */
   readonly consumer: ProfileConsumer | null;
   /** "redis" or "memory": where profiles and the catalog are kept. */
@@ -226,6 +231,25 @@ export async function createServer(
     minProfileEvents: options.minProfileEvents,
   });
 
+  const delivery =
+    redis !== null
+      ? createRedisDeliveryHub({
+          redis,
+          keyPrefix: options.redisKeyPrefix,
+          caps,
+          policy: () => policy.current().policy,
+          log,
+          options: {
+            ackTimeoutMs: options.deliveryAckTimeoutMs,
+            maxCredits: options.deliveryMaxCredits,
+            dedupeWindowMs: options.deliveryDedupeWindowMs,
+            maxDeliveries: options.deliveryMaxDeliveries,
+            maxDeferMs: options.deliveryMaxDeferMs,
+          },
+        })
+      : null;
+  await delivery?.ensureStreams();
+
   const consumer = options.consumer
     ? createProfileConsumer({
         log: eventLog,
@@ -300,6 +324,20 @@ export async function createServer(
     grpcServiceDefinition(PolicyService),
     policyServiceHandlers({ holder: policy, onInternalError }),
   );
+  grpc.addService(
+    grpcServiceDefinition(DeliveryService),
+    deliveryServiceHandlers({
+      hub: delivery,
+      connect: () => createRedisClient(options.redisUrl, { connectionName: "relevance-delivery" }),
+      keyPrefix: options.redisKeyPrefix,
+      people,
+      caps,
+      policy: () => policy.current().policy,
+      log,
+      maxSubscriptions: options.maxSubscriptions,
+      onInternalError,
+    }),
+  );
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -308,6 +346,7 @@ export async function createServer(
   );
 
   consumer?.start();
+  delivery?.startMover();
 
   let closed: Promise<void> | null = null;
   return {
@@ -319,6 +358,7 @@ export async function createServer(
     decisionLog,
     policy,
     consumer,
+    delivery,
     port,
     address: `${options.host}:${port}`,
     options,
@@ -343,6 +383,7 @@ export async function createServer(
           });
         });
         policy.close();
+        delivery?.close();
         await consumer?.stop();
         await decisionLog.close();
         await eventLog.close();

@@ -272,6 +272,25 @@ describe.each(CAP_HARNESSES)("%s CapStore contract", (_kind, create) => {
     });
   });
 
+  describe("isHeld()", () => {
+    it("should hold a decision that consumed counters until it is released", async () => {
+      const p = fresh("person");
+      const decisionId = fresh("decision");
+      await reserve(p, [item([counter("per-offer", "o", 2)])], { decisionId });
+      expect(await h.caps.isHeld(p, decisionId)).toBe(true);
+      await h.caps.release(p, decisionId);
+      expect(await h.caps.isHeld(p, decisionId)).toBe(false);
+    });
+
+    it("should not hold a decision that consumed no counter, nor an unknown one", async () => {
+      const p = fresh("person");
+      const decisionId = fresh("decision");
+      await reserve(p, [item()], { decisionId });
+      expect(await h.caps.isHeld(p, decisionId)).toBe(false);
+      expect(await h.caps.isHeld(fresh("person"), "never-made")).toBe(false);
+    });
+  });
+
   describe("redeem()", () => {
     it("should redeem an experience once, then report it already redeemed", async () => {
       const p = fresh("person");

@@ -98,6 +98,12 @@ export interface CapStore {
    */
   release(personId: string, decisionId: string): Promise<number>;
   /**
+   * True while the decision still holds a reservation: it consumed counters,
+   * and neither `release` nor the end of its longest window has given them
+   * back. Delivery checks it again at send time.
+   */
+  isHeld(personId: string, decisionId: string): Promise<boolean>;
+  /**
    * Marks the person's experience redeemed and adds `<useCase>\t<sku>` to
    * their redeemed set (which Decide reads). Reports `already_redeemed` on
    * every later call, `unknown` when no record of the id is kept.

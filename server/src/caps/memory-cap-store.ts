@@ -224,6 +224,13 @@ export function createMemoryCapStore(options: MemoryCapStoreOptions = {}): Memor
       return released;
     },
 
+    async isHeld(personId, decisionId) {
+      assertPersonId("personId", personId);
+      assertDecisionId("decisionId", decisionId);
+      const r = read(personId, clock())?.reservations.get(decisionId);
+      return r !== undefined && r.pairs.size > 0;
+    },
+
     async redeem(personId, experienceId): Promise<RedeemOutcome> {
       assertPersonId("personId", personId);
       assertExperienceId("experienceId", experienceId);

@@ -98,6 +98,12 @@ export function createRedisCapStore(options: RedisCapStoreOptions): CapStore {
       );
     },
 
+    async isHeld(personId, decisionId) {
+      assertPersonId("personId", personId);
+      assertDecisionId("decisionId", decisionId);
+      return (await redis.exists(personKeyBase(keyPrefix, personId) + reservationSuffix(decisionId))) === 1;
+    },
+
     async redeem(personId, experienceId) {
       assertPersonId("personId", personId);
       assertExperienceId("experienceId", experienceId);

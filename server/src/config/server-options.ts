@@ -118,6 +118,18 @@ export interface ServerOptions {
    * @default true
    */
   watchPolicyFile: boolean;
+  /** A delivery not acked by its adapter for this long goes to another consumer, in ms. @default 30000 */
+  deliveryAckTimeoutMs: number;
+  /** Most credits (deliveries in flight) one adapter may hold. @default 1024 */
+  deliveryMaxCredits: number;
+  /** A channel never delivers one experience twice within this, in ms. @default 604800000 (7 days) */
+  deliveryDedupeWindowMs: number;
+  /** Deliveries of one decision without an ack after which it is dead-lettered. @default 10 */
+  deliveryMaxDeliveries: number;
+  /** Furthest ahead an adapter may defer a delivery, in ms. @default 604800000 (7 days) */
+  deliveryMaxDeferMs: number;
+  /** Subscribe streams open at once on this instance. @default 64 */
+  maxSubscriptions: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -163,6 +175,12 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   profileFeatures: Object.freeze({}),
   policyFile: "",
   watchPolicyFile: true,
+  deliveryAckTimeoutMs: 30_000,
+  deliveryMaxCredits: 1024,
+  deliveryDedupeWindowMs: 7 * 24 * 3600_000,
+  deliveryMaxDeliveries: 10,
+  deliveryMaxDeferMs: 7 * 24 * 3600_000,
+  maxSubscriptions: 64,
 });
 
 function positiveInt(
@@ -198,6 +216,12 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "maxCartSkus", 0);
   positiveInt(o, "maxExclusions", 0, 1_000_000);
   positiveInt(o, "maxMessageBytes", 1024, 256 * 1024 * 1024);
+  positiveInt(o, "deliveryAckTimeoutMs", 100, 24 * 3600_000);
+  positiveInt(o, "deliveryMaxCredits", 1, 65_536);
+  positiveInt(o, "deliveryDedupeWindowMs", 1000, 400 * 24 * 3600_000);
+  positiveInt(o, "deliveryMaxDeliveries", 1, 1000);
+  positiveInt(o, "deliveryMaxDeferMs", 1000, 400 * 24 * 3600_000);
+  positiveInt(o, "maxSubscriptions", 1, 10_000);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);
   positiveInt(o, "maxStores", 0, 65_534);

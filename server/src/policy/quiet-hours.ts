@@ -56,3 +56,22 @@ export function inQuietHours(
   }
   return false;
 }
+
+/** Every zone's offset from UTC is a multiple of 15 minutes, so local hours change on UTC quarter hours. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** Quiet hours never last longer than a day; two bound the search whatever DST does. */
+const LONGEST_QUIET_MS = 48 * 3600_000;
+
+/**
+ * When a marketing decision in `channel` at `atMs` may next go out: `atMs`
+ * itself when it is not in quiet hours (see `inQuietHours`), else the first
+ * instant after it that is not — the local end of the quiet hours, exact
+ * across DST changes and in zones with half- and quarter-hour offsets.
+ */
+export function quietHoursEnd(policy: Policy, channel: Channel, atMs: number, timeZone: string): number {
+  if (!inQuietHours(policy, channel, atMs, timeZone)) return atMs;
+  let t = Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + QUARTER_HOUR_MS;
+  const stop = atMs + LONGEST_QUIET_MS;
+  while (t < stop && inQuietHours(policy, channel, t, timeZone)) t += QUARTER_HOUR_MS;
+  return t;
+}
