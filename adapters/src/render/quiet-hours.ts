@@ -45,10 +45,13 @@ const HORIZON_MS = 48 * 3600_000;
 
 /**
  * When quiet hours at `nowMs` end in `timeZone`: the first instant after
- * `nowMs` whose local hour is outside `window` — the instant the local clock
- * reads `endHour`:00, or, when a DST gap skips that hour (quiet 22–2 in New
- * York on 2026-03-08), the instant the clock jumps past it. Null when `nowMs`
- * is not in quiet hours.
+ * `nowMs` whose local hour is outside `window`, so the first instant
+ * `renderDelivery` would send. That is when the local clock reads
+ * `endHour`:00, unless a DST change moves the clock out of the window first:
+ * a gap that skips `endHour` (quiet 22–2 in New York on 2026-03-08 ends at
+ * 03:00 EDT), or a fall-back to before `startHour` (quiet from 03:00 in
+ * Chatham on 2026-04-05, when 03:45 becomes 02:45). Null when `nowMs` is not
+ * in quiet hours.
  *
  * Computed with Intl, never with fixed offsets: every offset in use is a
  * multiple of 15 minutes, so local hours change on 15-minute UTC boundaries;
