@@ -32,7 +32,9 @@ describe("findClaims()", () => {
     ["¥1,234", "¥1,234", "¥", 123400],
     ["ends with €12.00.", "€12.00", "€", 1200],
   ])("should read %j as the amount %j", (text, raw, currency, cents) => {
-    expect(findClaims(text)).toEqual([{ kind: "amount", raw, start: text.indexOf(raw), end: text.indexOf(raw) + raw.length, currency, cents }]);
+    expect(findClaims(text)).toEqual([
+      { kind: "amount", raw, start: text.indexOf(raw), end: text.indexOf(raw) + raw.length, currency, cents },
+    ]);
   });
 
   it.each([
@@ -52,7 +54,9 @@ describe("findClaims()", () => {
     ["Only a few left", "low_stock"],
     ["Selling fast", "low_stock"],
   ])("should read %j as the availability claim %s", (text, availability) => {
-    expect(findClaims(text).map((c) => (c.kind === "availability" ? c.availability : null))).toEqual([availability]);
+    expect(findClaims(text).map((c) => (c.kind === "availability" ? c.availability : null))).toEqual([
+      availability,
+    ]);
   });
 
   it.each(["TOP 10 picks", "SKU 123", "Free delivery", "Running low? Time to restock", "bag-1 in 3 colours"])(
@@ -79,7 +83,10 @@ describe("renderDelivery() guardrail", () => {
 
   it.each(CHANNELS)("should reject an invented price in %s", (channel) => {
     const outcome = renderDelivery(withMessage(channel, "Now only €12.00"), opts, NOON_UTC);
-    expect(outcome).toEqual({ kind: "reject", reason: 'guardrail: "€12.00" is not a price or discount in the decision' });
+    expect(outcome).toEqual({
+      kind: "reject",
+      reason: 'guardrail: "€12.00" is not a price or discount in the decision',
+    });
   });
 
   it.each(CHANNELS)("should send the decided price and catalog price in %s", (channel) => {
@@ -89,7 +96,10 @@ describe("renderDelivery() guardrail", () => {
 
   it.each(CHANNELS)("should reject an invented percentage in %s", (channel) => {
     const outcome = renderDelivery(withMessage(channel, "25% off everything"), opts, NOON_UTC);
-    expect(outcome).toEqual({ kind: "reject", reason: 'guardrail: "25%" is not a percent_off offer in the decision' });
+    expect(outcome).toEqual({
+      kind: "reject",
+      reason: 'guardrail: "25%" is not a percent_off offer in the decision',
+    });
   });
 
   it("should reject an invented price in paid_media feed rows", () => {
@@ -102,16 +112,23 @@ describe("renderDelivery() guardrail", () => {
       ...outcome.message,
       body: { rows: [{ ...rows[0], sale_price: "89.00 EUR" }, ...rows.slice(1)] },
     };
-    expect(checkGuardrail(forged, d, "EUR")).toBe('guardrail: "89.00 EUR" is not a price or discount in the decision');
+    expect(checkGuardrail(forged, d, "EUR")).toBe(
+      'guardrail: "89.00 EUR" is not a price or discount in the decision',
+    );
   });
 
   it("should reject an amount in another currency", () => {
     const outcome = renderDelivery(withMessage("email", "Now $90.00"), opts, NOON_UTC);
-    expect(outcome).toEqual({ kind: "reject", reason: 'guardrail: "$90.00" is not in the currency EUR (option currency)' });
+    expect(outcome).toEqual({
+      kind: "reject",
+      reason: 'guardrail: "$90.00" is not in the currency EUR (option currency)',
+    });
   });
 
   it("should allow an amount_off value, and reject the price a cent away", () => {
-    const items = [item("bag-1", 1, { offer: offer("amount_off", 5, 45, "€5.00 off, now €45.00, was €50.00") })];
+    const items = [
+      item("bag-1", 1, { offer: offer("amount_off", 5, 45, "€5.00 off, now €45.00, was €50.00") }),
+    ];
     expect(renderDelivery(delivery({ channel: "sms", items }), opts, NOON_UTC).kind).toBe("send");
     const off = [item("bag-1", 1, { offer: offer("amount_off", 5, 45, "now €45.01") })];
     expect(renderDelivery(delivery({ channel: "sms", items: off }), opts, NOON_UTC)).toEqual({
@@ -129,13 +146,15 @@ describe("renderDelivery() guardrail", () => {
       recipient: d.recipient,
       body: { subject: "", text: "", html: "<p>&euro;<b>7</b>.00 &#8364;90.00</p>" },
     };
-    expect(checkGuardrail(message, d, "EUR")).toBe('guardrail: "€7.00" is not a price or discount in the decision');
+    expect(checkGuardrail(message, d, "EUR")).toBe(
+      'guardrail: "€7.00" is not a price or discount in the decision',
+    );
   });
 
   it.each([
     [[], "reject"],
     [["available_here"], "send"],
-  ] as const)("should treat \"available here\" with tags %j as %s", (tags, kind) => {
+  ] as const)('should treat "available here" with tags %j as %s', (tags, kind) => {
     const d = delivery({
       channel: "in_store",
       talkingPoints: ["Available here in size 42"],
@@ -152,12 +171,14 @@ describe("renderDelivery() guardrail", () => {
     ["reminder", [], "reject"],
     ["urgency", [], "send"],
     ["reminder", ["low_stock"], "send"],
-  ] as const)("should treat \"only 2 left\" with a %s offer and tags %j as %s", (kind, tags, outcomeKind) => {
+  ] as const)('should treat "only 2 left" with a %s offer and tags %j as %s', (kind, tags, outcomeKind) => {
     const items = [item("scarf-1", 1, { offer: offer(kind, 0, 25, "Only 2 left"), tags })];
     const outcome = renderDelivery(delivery({ channel: "push", items }), opts, NOON_UTC);
     expect(outcome.kind).toBe(outcomeKind);
     if (outcome.kind === "reject") {
-      expect(outcome.reason).toBe('guardrail: "Only 2 left" needs an urgency offer or an item tagged low_stock');
+      expect(outcome.reason).toBe(
+        'guardrail: "Only 2 left" needs an urgency offer or an item tagged low_stock',
+      );
     }
   });
 

@@ -24,7 +24,9 @@ function hourIn(atMs: number, timeZone: string): number {
 
 /** The UTC offset in force, "GMT+13:45". */
 function offsetAt(atMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(atMs);
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(
+    atMs,
+  );
   return parts.find((p) => p.type === "timeZoneName")!.value;
 }
 
@@ -57,21 +59,26 @@ describe("quietHoursEnd()", () => {
   });
 
   it("should answer null outside quiet hours", () => {
-    expect(quietHoursEnd(utc("2026-03-08T17:00:00Z"), "America/New_York", { startHour: 21, endHour: 8 })).toBeNull();
+    expect(
+      quietHoursEnd(utc("2026-03-08T17:00:00Z"), "America/New_York", { startHour: 21, endHour: 8 }),
+    ).toBeNull();
   });
 });
 
 describe("renderDelivery() in quiet hours", () => {
   const night = utc("2026-03-10T23:30:00Z"); // 23:30 in London
 
-  it.each(["sms", "push", "email"] as ChannelName[])("should defer %s to the end of quiet hours", (channel) => {
-    const d = delivery({ channel, timeZone: "Europe/London", quietHours: { startHour: 21, endHour: 8 } });
-    expect(renderDelivery(d, opts, night)).toEqual({
-      kind: "defer",
-      retryAtMs: utc("2026-03-11T08:00:00Z"),
-      reason: "quiet hours 21:00-8:00 in Europe/London",
-    });
-  });
+  it.each(["sms", "push", "email"] as ChannelName[])(
+    "should defer %s to the end of quiet hours",
+    (channel) => {
+      const d = delivery({ channel, timeZone: "Europe/London", quietHours: { startHour: 21, endHour: 8 } });
+      expect(renderDelivery(d, opts, night)).toEqual({
+        kind: "defer",
+        retryAtMs: utc("2026-03-11T08:00:00Z"),
+        reason: "quiet hours 21:00-8:00 in Europe/London",
+      });
+    },
+  );
 
   it("should reject a delivery that expires before quiet hours end", () => {
     const d = delivery({ channel: "sms", quietHours: { startHour: 21, endHour: 8 }, expiresAtMs: night + H });
@@ -119,7 +126,8 @@ describe("renderDelivery() in quiet hours", () => {
           if (offsetAt(retry - 1, zone) === offsetAt(retry, zone)) expect(hourIn(retry, zone)).toBe(endHour);
           // No earlier minute is out of quiet hours (offsets are whole minutes).
           for (let t = Math.ceil(nowMs / 60_000) * 60_000; t < retry; t += 60_000) {
-            if (!quiet(hourIn(t, zone), startHour, endHour)) throw new Error(`not quiet at ${new Date(t).toISOString()}`);
+            if (!quiet(hourIn(t, zone), startHour, endHour))
+              throw new Error(`not quiet at ${new Date(t).toISOString()}`);
           }
           expect(localHour(retry, zone)).toBe(hourIn(retry, zone));
         },

@@ -17,7 +17,21 @@ const GSM = [
   ..."^{}\\[~]|€",
   "\n",
 ];
-const WORDS = ["€12.00", "12,00 €", "10%", "Only 2 left", "EUR 3.50", "in stock", "bag", "😊", "Zoë", "€", "[x]", " ", "  "];
+const WORDS = [
+  "€12.00",
+  "12,00 €",
+  "10%",
+  "Only 2 left",
+  "EUR 3.50",
+  "in stock",
+  "bag",
+  "😊",
+  "Zoë",
+  "€",
+  "[x]",
+  " ",
+  "  ",
+];
 
 /** Text mixing GSM characters, extension characters, any Unicode (emoji included) and price-like words. */
 const text = fc
@@ -114,7 +128,9 @@ describe("layoutSms()", () => {
   it("should shorten at a word boundary with an ellipsis, keeping the price whole", () => {
     const body = `Was €100.00, now €90.00 ${"lovely ".repeat(30)}`;
     const sms = layoutSms(body, "Acme", "Reply STOP to opt out", 1);
-    expect(sms.text).toBe(`Acme: Was €100.00, now €90.00 ${"lovely ".repeat(13)}lovely...\nReply STOP to opt out`);
+    expect(sms.text).toBe(
+      `Acme: Was €100.00, now €90.00 ${"lovely ".repeat(13)}lovely...\nReply STOP to opt out`,
+    );
     expect(sms.segments).toEqual([sms.text]);
   });
 });
