@@ -59,8 +59,15 @@ export function messageTexts(body: unknown, key = ""): string[] {
   return [];
 }
 
+const MAX_SIGN_SETS = 256;
+/** Sign sets by currency and locale: building one creates three formatters. */
+const signSets = new Map<string, ReadonlySet<string>>();
+
 /** The symbols and codes that write `currency`, as Intl writes them in a few locales, plus the code. */
-function currencySigns(currency: string, locale: string): Set<string> {
+function currencySigns(currency: string, locale: string): ReadonlySet<string> {
+  const key = `${currency}\t${locale}`;
+  const cached = signSets.get(key);
+  if (cached !== undefined) return cached;
   const signs = new Set([currency]);
   for (const [l, display] of [
     [locale, "symbol"],
@@ -78,6 +85,9 @@ function currencySigns(currency: string, locale: string): Set<string> {
       // A locale Intl does not know adds nothing.
     }
   }
+  // Locales come from deliveries: bound the cache so odd input cannot grow it.
+  if (signSets.size >= MAX_SIGN_SETS) signSets.clear();
+  signSets.set(key, signs);
   return signs;
 }
 
