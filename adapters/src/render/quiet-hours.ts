@@ -1,0 +1,78 @@
+/** Local quiet hours: start inclusive, end exclusive, wrapping midnight when end < start. */
+export interface QuietWindow {
+  readonly startHour: number;
+  readonly endHour: number;
+}
+
+const MAX_ZONES = 1_000;
+/** One formatter per zone (null: a zone Intl does not know). */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(timeZone);
+  if (f !== undefined) return f;
+  try {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", hourCycle: "h23" });
+  } catch {
+    f = null;
+  }
+  // Zones come from deliveries: bound the cache so odd input cannot grow it.
+  if (formatters.size >= MAX_ZONES) formatters.clear();
+  formatters.set(timeZone, f);
+  return f;
+}
+
+/**
+ * The local hour 0..23 at `atMs` in `timeZone`. "" and zones Intl does not
+ * know mean UTC, as the server's quiet hours treat a zone they cannot read.
+ */
+export function localHour(atMs: number, timeZone: string): number {
+  const f = timeZone === "" ? null : formatterFor(timeZone);
+  if (f === null) return new Date(atMs).getUTCHours();
+  return Number(f.format(atMs)) % 24;
+}
+
+/** True when `hour` falls in `window`; a window with start == end is empty (the policy validator forbids it). */
+export function isQuietHour(hour: number, window: QuietWindow): boolean {
+  const { startHour: s, endHour: e } = window;
+  if (s === e) return false;
+  return s < e ? hour >= s && hour < e : hour >= s || hour < e;
+}
+
+const STEP_MS = 15 * 60_000;
+/** Quiet hours are at most 23 hours long; two days covers any DST change on the way. */
+const HORIZON_MS = 48 * 3600_000;
+
+/**
+ * When quiet hours at `nowMs` end in `timeZone`: the first instant after
+ * `nowMs` whose local hour is outside `window`, so the first instant
+ * `renderDelivery` would send. That is when the local clock reads
+ * `endHour`:00, unless a DST change moves the clock out of the window first:
+ * a gap that skips `endHour` (quiet 22–2 in New York on 2026-03-08 ends at
+ * 03:00 EDT), or a fall-back to before `startHour` (quiet from 03:00 in
+ * Chatham on 2026-04-05, when 03:45 becomes 02:45). Null when `nowMs` is not
+ * in quiet hours.
+ *
+ * Computed with Intl, never with fixed offsets: every offset in use is a
+ * multiple of 15 minutes, so local hours change on 15-minute UTC boundaries;
+ * the scan finds the first such boundary outside the window, then a binary
+ * search pins the exact millisecond in case a zone ever changes off that grid.
+ */
+export function quietHoursEnd(nowMs: number, timeZone: string, window: QuietWindow): number | null {
+  const quiet = (t: number): boolean => isQuietHour(localHour(t, timeZone), window);
+  if (!quiet(nowMs)) return null;
+  let low = nowMs;
+  let high = Math.floor(nowMs / STEP_MS) * STEP_MS + STEP_MS;
+  while (quiet(high)) {
+    if (high - nowMs > HORIZON_MS) throw new RangeError(`quiet hours in ${timeZone} never end`);
+    low = high;
+    high += STEP_MS;
+  }
+  // Invariant: quiet(low), !quiet(high).
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (quiet(mid)) low = mid;
+    else high = mid;
+  }
+  return high;
+}
