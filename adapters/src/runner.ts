@@ -1,13 +1,8 @@
 import type { ChannelName, Delivery } from "./delivery.js";
-import type { RenderedMessage } from "./render/rendered.js";
+import type { RenderOutcome } from "./render/render-delivery.js";
 import { type Sink, SinkRejectedError } from "./sinks/sink.js";
 import { type AdapterAck, openSubscription, type SubscriptionClient } from "./subscription-client.js";
 
-/** What rendering made of a delivery (see render/render-delivery.ts). */
-export type RenderResult =
-  | { readonly kind: "send"; readonly message: RenderedMessage }
-  | { readonly kind: "defer"; readonly retryAtMs: number; readonly reason: string }
-  | { readonly kind: "reject"; readonly reason: string };
 
 /** Experience ids the adapter delivered, kept across restarts (dedupe-ledger.ts). */
 export interface DeliveredLedger {
@@ -25,7 +20,7 @@ export interface AdapterOptions {
   readonly consumer: string;
   readonly sink: Sink;
   readonly ledger: DeliveredLedger;
-  readonly render: (delivery: Delivery, nowMs: number) => RenderResult;
+  readonly render: (delivery: Delivery, nowMs: number) => RenderOutcome;
   /** Deliveries in flight at once (the credits kept granted). @default 256 */
   readonly maxInFlight?: number;
   /** Longest wait before acks go out together, in ms. @default 5 */
