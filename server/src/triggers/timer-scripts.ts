@@ -8,7 +8,8 @@ import { TRIGGER_KINDS } from "./trigger-config.js";
 /**
  * One person's timer changes, in order. KEYS[1] the schedule, KEYS[2..] the
  * person's SKU sets in the order of `TRIGGER_KINDS`; ARGV[1] the person id,
- * ARGV[2] the SKU sets' retention after their due time (ms), ARGV[3] the
+ * ARGV[2] the SKU sets' retention after their due time (or now, when that is
+ * later; Redis TIME) in ms, ARGV[3] the
  * changes as JSON: `[kindIndex (1-based), "cancel"]` or `[kindIndex, "set",
  * dueMs, later 0|1, [sku, atMs, …] adds, [sku…] removes, replace 0|1,
  * maxSkus, cancelWhenEmpty 0|1, unlessLiveIndex (0 none)]`.
@@ -44,7 +45,9 @@ for _, c in ipairs(changes) do
       end
       if redis.call('EXISTS', skus) == 1 then
         local due = tonumber(redis.call('ZSCORE', schedule, member))
-        redis.call('PEXPIREAT', skus, string.format('%d', due + retention))
+        local now = redis.call('TIME')
+        local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        redis.call('PEXPIREAT', skus, string.format('%d', math.max(due, nowMs) + retention))
       end
     end
   end
