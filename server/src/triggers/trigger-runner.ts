@@ -140,7 +140,9 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
     };
     let decision: Decision;
     try {
-      decision = await pipeline.decide(req, { deadlineMs: at + decideTimeoutMs, isCancelled: () => false });
+      // The deadline is on the pipeline's clock (the wall clock), not on `now`, which tests may shift.
+      const deadlineMs = Date.now() + decideTimeoutMs;
+      decision = await pipeline.decide(req, { deadlineMs, isCancelled: () => false });
     } catch (error) {
       stats.errors++;
       logger.warn("triggered decision failed; the firing will be retried", {
