@@ -8,7 +8,11 @@ import type { ItemLookup } from "../profile/features/apply-event.js";
 import { applyEvent } from "../profile/features/apply-event.js";
 import { deriveProfile } from "../profile/features/derive.js";
 import type { FeatureConfig } from "../profile/features/feature-config.js";
-import { emptyFeatureState, encodeFeatureState } from "../profile/features/feature-state.js";
+import {
+  emptyFeatureState,
+  encodeFeatureState,
+  type FeatureState,
+} from "../profile/features/feature-state.js";
 import { encodeProfile } from "../profile/profile-codec.js";
 import type { EventLog, LogEntry } from "./event-log.js";
 import { applyConsentUpdate, decodeLoggedEvent, LoggedEventError } from "./logged-event.js";
@@ -42,6 +46,21 @@ export interface ProfileConsumerOptions {
   readonly concurrency?: number;
   /** People of a batch loaded, computed and committed together. @default 64 */
   readonly sliceSize?: number;
+  /**
+   * Called for each person about to be committed, with the events applied for
+   * the first time (time ordered) and the feature state after them (not to be
+   * kept or changed): the trigger timers (`createTimerHook`). It runs before
+   * the commit marks the events applied, and so before their entries are
+   * acknowledged: a crash or a failed call anywhere until then redelivers the
+   * events and calls it again, so what it does must be idempotent. A rejection
+   * fails the batch (its entries are retried). Called again when a conflicting
+   * write makes the consumer recompute the person. @default undefined
+   */
+  readonly onApplied?: (
+    personId: string,
+    events: readonly PersonEvent[],
+    state: FeatureState,
+  ) => void | Promise<void>;
 }
 
 /** What the consumer has done since it started. */
@@ -91,6 +110,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   const maxConflicts = options.maxConflicts ?? 8;
   const concurrency = options.concurrency ?? 4;
   const sliceSize = options.sliceSize ?? 64;
+  const onApplied = options.onApplied;
   const stats: ConsumerStats = {
     applied: 0,
     duplicates: 0,
@@ -132,6 +152,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
       );
       const commits: PersonStateCommit[] = [];
       const committing: { group: Group; applied: number }[] = [];
+      const hooks: (void | Promise<void>)[] | undefined = onApplied === undefined ? undefined : [];
       for (let i = 0; i < todo.length; i++) {
         const group = todo[i]!;
         const read = reads[i]!;
@@ -173,7 +194,11 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
           tombstone: read.personId === group.userId ? group.tombstone : hasher.tombstone(read.personId),
         });
         committing.push({ group, applied: fresh.length });
+        hooks?.push(onApplied!(read.personId, fresh, state));
       }
+      // The hook goes before the commit: once committed, the events count as
+      // applied and a redelivery would skip them (and the hook with them).
+      if (hooks !== undefined && hooks.length > 0) await Promise.all(hooks);
       const results = commits.length === 0 ? [] : await people.commitMany(commits);
       const retry: Group[] = [];
       results.forEach((result, j) => {

@@ -28,6 +28,8 @@ export interface PersonServiceOptions {
   readonly featureConfig: FeatureConfig;
   readonly limits: { readonly maxUserIdLength: number };
   readonly onInternalError: (cause: unknown) => void;
+  /** Trigger timers, dropped with the person by Forget. @default undefined (no triggers) */
+  readonly timers?: { forgetPerson(personId: string): Promise<number> };
 }
 
 function userId(value: string, max: number): string {
@@ -101,6 +103,8 @@ export function personServiceHandlers(options: PersonServiceOptions): UntypedSer
     forget: unary(async (bytes) => {
       const req = decodeMessage(ForgetRequestSchema, bytes);
       const result = await identity.forget(userId(req.userId, limits.maxUserIdLength));
+      const timers = options.timers;
+      if (timers !== undefined) await Promise.all(result.ids.map((id) => timers.forgetPerson(id)));
       return encodeMessage(ForgetResponseSchema, {
         idsForgotten: result.idsForgotten,
         keysDeleted: result.keysDeleted,

@@ -37,8 +37,17 @@ export interface IdentityResolver {
     userId: string,
     identifiers: readonly HashedIdentifier[],
   ): Promise<{ personId: string; mergedIds: string[] }>;
-  /** Erases the person `userId` resolves to, every id linked to them and their log entries. */
-  forget(userId: string): Promise<{ idsForgotten: number; keysDeleted: number; logEntriesDeleted: number }>;
+  /**
+   * Erases the person `userId` resolves to, every id linked to them and their
+   * log entries; `ids` are the ids erased (the person's first), for stores
+   * that keep more about them (trigger timers).
+   */
+  forget(userId: string): Promise<{
+    idsForgotten: number;
+    keysDeleted: number;
+    logEntriesDeleted: number;
+    ids: readonly string[];
+  }>;
   /** The feature state of the person `userId` resolves to, or null when there is none. */
   read(userId: string): Promise<{ personId: string; state: FeatureState | null; forgotten: boolean }>;
 }
@@ -104,7 +113,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         [...ids].map((id) => hasher.tombstone(id)),
       );
       const logEntriesDeleted = await log.deleteEntriesFor(ids);
-      return { idsForgotten: ids.size, keysDeleted, logEntriesDeleted };
+      return {
+        idsForgotten: ids.size,
+        keysDeleted,
+        logEntriesDeleted,
+        ids: [personId, ...[...ids].filter((id) => id !== personId)],
+      };
     },
 
     async read(userId) {
