@@ -68,7 +68,8 @@ export async function scanJsonl(
       }
       if (ok) lines++;
       // Byte offsets are only needed for the first refused line, so only then is the prefix measured.
-      else if (refused === null) refused = { line: lines, offset: offset + Buffer.byteLength(text.slice(0, start)) };
+      else if (refused === null)
+        refused = { line: lines, offset: offset + Buffer.byteLength(text.slice(0, start)) };
       if (end < 0) break;
       start = end + 1;
     }

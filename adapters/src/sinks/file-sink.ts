@@ -128,13 +128,17 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
     async send(message: RenderedMessage): Promise<void> {
       if (closed) throw new Error(`file sink ${path}: send after close`);
       if (delivered.has(message.experienceId)) return;
-      const line = Buffer.from(`${JSON.stringify({ ...toWireMessage(message), written_at_ms: opts.now() })}\n`);
+      const line = Buffer.from(
+        `${JSON.stringify({ ...toWireMessage(message), written_at_ms: opts.now() })}\n`,
+      );
       const written = writeSync(fd, line);
       if (written !== line.length) {
         // A short write (disk full, file size limit) left a partial line; cut
         // it now, or the next append would glue onto it mid-file.
         ftruncateSync(fd, size);
-        throw new Error(`file sink ${path}: short write (${written} of ${line.length} bytes); line not written`);
+        throw new Error(
+          `file sink ${path}: short write (${written} of ${line.length} bytes); line not written`,
+        );
       }
       size += written;
       dirty = true;

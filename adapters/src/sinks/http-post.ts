@@ -59,7 +59,8 @@ export function createHttpPoster(protocol: "http:" | "https:"): HttpPoster {
           headers: { ...headers, "Content-Length": String(payload.length) },
         });
         const timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs);
-        const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+        const onAbort = () =>
+          req.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
         signal.addEventListener("abort", onAbort, { once: true });
         const finish = () => {
           clearTimeout(timer);

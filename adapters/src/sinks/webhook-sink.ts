@@ -139,7 +139,8 @@ function describeFailure(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && e.name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === "string") return code;
-  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const cause =
+    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (typeof cause?.code === "string") return cause.code;
   if (typeof cause?.message === "string") return cause.message;
   return e instanceof Error ? e.message : String(e);
@@ -178,7 +179,10 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     return new Error(`webhook ${where}: sink closed`);
   }
 
-  async function attempt(message: RenderedMessage, body: string): Promise<{ failure: string; waitMs: number | null; cause?: unknown } | null> {
+  async function attempt(
+    message: RenderedMessage,
+    body: string,
+  ): Promise<{ failure: string; waitMs: number | null; cause?: unknown } | null> {
     const headers = {
       ...opts.headers,
       "Content-Type": "application/json",
@@ -221,7 +225,9 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
         }
         const cap = Math.min(opts.maxBackoffMs, opts.baseBackoffMs * 2 ** (n - 1));
         const delay =
-          failed.waitMs !== null ? Math.min(failed.waitMs, opts.maxBackoffMs) : Math.floor(opts.random() * cap);
+          failed.waitMs !== null
+            ? Math.min(failed.waitMs, opts.maxBackoffMs)
+            : Math.floor(opts.random() * cap);
         try {
           await opts.sleep(delay, closing.signal);
         } catch (e) {
