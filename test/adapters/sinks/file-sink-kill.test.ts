@@ -32,7 +32,9 @@ function startWriter(path: string): Promise<ChildProcess> {
       out += d.toString();
       if (out.includes("ready")) resolve(child);
     });
-    child.on("exit", (code, signal) => reject(new Error(`writer exited (${code ?? signal}) before ready:\n${err}`)));
+    child.on("exit", (code, signal) =>
+      reject(new Error(`writer exited (${code ?? signal}) before ready:\n${err}`)),
+    );
   });
 }
 

@@ -76,7 +76,14 @@ describe("openFileSink()", () => {
     await second.send(message(3, { deliveryId: "del-3-redelivered" }));
     await second.send(message(5));
     await second.close();
-    expect(readJsonl(path).map((l) => l.experience_id)).toEqual(["exp-0", "exp-1", "exp-2", "exp-3", "exp-4", "exp-5"]);
+    expect(readJsonl(path).map((l) => l.experience_id)).toEqual([
+      "exp-0",
+      "exp-1",
+      "exp-2",
+      "exp-3",
+      "exp-4",
+      "exp-5",
+    ]);
   });
 
   it("should cut a torn last line on open and start the next line clean", async () => {
@@ -132,7 +139,9 @@ describe("openFileSink()", () => {
       const id = `exp-${n}-€𝄞`;
       ids.push(id);
       // A 3 MB line every 1000 lines spans several 1 MiB chunks.
-      await sink.send(message(n, { experienceId: id }, n % 1000 === 999 ? "ä".repeat(1_500_000) : "ß".repeat(n % 300)));
+      await sink.send(
+        message(n, { experienceId: id }, n % 1000 === 999 ? "ä".repeat(1_500_000) : "ß".repeat(n % 300)),
+      );
     }
     await sink.close();
     appendFileSync(path, '{"experience_id":"torn-€');
@@ -146,11 +155,18 @@ describe("openFileSink()", () => {
 
   it("should keep exactly the complete lines when the file is cut at any byte (a kill at any instant)", async () => {
     const idArb = fc.string({ unit: "binary", minLength: 1, maxLength: 12 });
-    const bodyArb = fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string({ unit: "binary" }), fc.integer()));
+    const bodyArb = fc.dictionary(
+      fc.string({ maxLength: 5 }),
+      fc.oneof(fc.string({ unit: "binary" }), fc.integer()),
+    );
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.record({ id: idArb, body: bodyArb }), { minLength: 1, maxLength: 20, selector: (m) => m.id }),
+        fc.uniqueArray(fc.record({ id: idArb, body: bodyArb }), {
+          minLength: 1,
+          maxLength: 20,
+          selector: (m) => m.id,
+        }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         async (messages, cutAt) => {
           const path = join(dir, `cut-${run++}.jsonl`);
@@ -173,7 +189,9 @@ describe("openFileSink()", () => {
           expect([...reopened.delivered]).toEqual(messages.slice(0, complete).map((m) => m.id));
           expect(reopened.truncatedBytes).toBe(cut - kept);
           expect(readFileSync(path).equals(full.subarray(0, kept))).toBe(true);
-          expect(readJsonl(path).map((l) => l.experience_id)).toEqual(messages.slice(0, complete).map((m) => m.id));
+          expect(readJsonl(path).map((l) => l.experience_id)).toEqual(
+            messages.slice(0, complete).map((m) => m.id),
+          );
         },
       ),
       { numRuns: 200 },

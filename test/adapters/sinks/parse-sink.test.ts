@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseSink } from "../../../adapters/src/sinks/parse-sink.js";
 
-const ACCEPTED = "expected webhook:http(s)://host[:port]/path, file:/path/to.jsonl (relative allowed) or stdout";
+const ACCEPTED =
+  "expected webhook:http(s)://host[:port]/path, file:/path/to.jsonl (relative allowed) or stdout";
 
 describe("parseSink()", () => {
   it.each([
@@ -26,10 +27,14 @@ describe("parseSink()", () => {
     ["webhook:ftp://host/x", "webhook URL must be http: or https:, got ftp:"],
     ["file:", "no path after file:"],
   ])("should refuse %j", (spec, problem) => {
-    expect(() => parseSink(spec)).toThrow(new Error(`sink spec ${JSON.stringify(spec)}: ${problem}; ${ACCEPTED}`));
+    expect(() => parseSink(spec)).toThrow(
+      new Error(`sink spec ${JSON.stringify(spec)}: ${problem}; ${ACCEPTED}`),
+    );
   });
 
   it("should refuse a file URL with a remote host", () => {
-    expect(() => parseSink("file://server/share/x.jsonl")).toThrow(/^sink spec "file:\/\/server\/share\/x.jsonl": not a local file URL/);
+    expect(() => parseSink("file://server/share/x.jsonl")).toThrow(
+      /^sink spec "file:\/\/server\/share\/x.jsonl": not a local file URL/,
+    );
   });
 });

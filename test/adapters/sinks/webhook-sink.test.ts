@@ -40,7 +40,12 @@ describe("createWebhookSink()", () => {
   it("should POST the wire JSON once with the idempotency headers on 2xx", async () => {
     const r = await receiver((_n, res) => answer(res, 204));
     const { delays, sleep } = recordingSleep();
-    const s = sink({ ...FAST, url: r.url, sleep, headers: { Authorization: "Bearer t", "Idempotency-Key": "spoofed" } });
+    const s = sink({
+      ...FAST,
+      url: r.url,
+      sleep,
+      headers: { Authorization: "Bearer t", "Idempotency-Key": "spoofed" },
+    });
     const m = message(1);
     await s.send(m);
 
@@ -82,7 +87,9 @@ describe("createWebhookSink()", () => {
     ["an HTTP date", new Date(1_700_000_003_000).toUTCString(), 5000, 3000],
     ["an HTTP date in the past", new Date(1_699_999_990_000).toUTCString(), 5000, 0],
   ])("should honour Retry-After given as %s on 429", async (_name, retryAfter, maxBackoffMs, expected) => {
-    const r = await receiver((n, res) => (n === 0 ? answer(res, 429, { "Retry-After": retryAfter }) : answer(res, 200)));
+    const r = await receiver((n, res) =>
+      n === 0 ? answer(res, 429, { "Retry-After": retryAfter }) : answer(res, 200),
+    );
     const { delays, sleep } = recordingSleep();
     await sink({ ...FAST, url: r.url, sleep, maxBackoffMs, now: () => 1_700_000_000_000 }).send(message(3));
     expect(r.requests).toHaveLength(2);
@@ -109,7 +116,9 @@ describe("createWebhookSink()", () => {
       const sent = sink({ ...FAST, url: r.url, sleep }).send(message(5));
       await expect(sent).rejects.toBeInstanceOf(SinkRejectedError);
       await expect(sent).rejects.toThrow(
-        new RegExp(`^webhook ${r.url}: answered ${status} .*for experience exp-5, not retried: bad recipient$`),
+        new RegExp(
+          `^webhook ${r.url}: answered ${status} .*for experience exp-5, not retried: bad recipient$`,
+        ),
       );
       expect(r.requests).toHaveLength(1);
       expect(delays).toEqual([]);
@@ -168,8 +177,12 @@ describe("createWebhookSink()", () => {
     const r = await receiver(() => {});
     const { sleep } = recordingSleep();
     await expect(
-      sink({ ...FAST, url: r.url, sleep, fetch: globalThis.fetch, timeoutMs: 100, maxAttempts: 1 }).send(message(10)),
-    ).rejects.toThrow(`webhook ${r.url}: 1 attempts failed for experience exp-10, last: timed out after 100 ms`);
+      sink({ ...FAST, url: r.url, sleep, fetch: globalThis.fetch, timeoutMs: 100, maxAttempts: 1 }).send(
+        message(10),
+      ),
+    ).rejects.toThrow(
+      `webhook ${r.url}: 1 attempts failed for experience exp-10, last: timed out after 100 ms`,
+    );
   });
 
   it("should reject sends in flight and after close", async () => {

@@ -47,7 +47,12 @@ export async function startReceiver(respond: Responder): Promise<HttpReceiver> {
 }
 
 /** Answers `status` with optional headers and body. */
-export function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}, body = ""): void {
+export function answer(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string> = {},
+  body = "",
+): void {
   res.writeHead(status, headers);
   res.end(body);
 }
