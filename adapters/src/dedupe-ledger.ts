@@ -111,13 +111,13 @@ function rewrite(path: string, entries: Map<string, number>): void {
  * file with only the live ones (temp file + rename).
  *
  * Memory bound: one Map entry per experience added within the window, i.e.
- * about windowMs × delivery rate entries (each roughly the id's length plus
- * ~100 bytes). For example 1 h at 200 deliveries/s is 720k entries, on the
- * order of 100 MB; size the window to the server's redelivery horizon, not
- * longer. Entries leave memory in insertion order once expired, so a clock
- * that went backwards can keep a few expired ones a little longer (`has`
- * still answers false for them). The file stays under about twice the live
- * entries (or `compactMinLines`).
+ * about windowMs × delivery rate entries, each about 90 bytes of heap for a
+ * 20-character id (measured: 86 B). For example 1 h at 200 deliveries/s is
+ * 720k entries, about 60 MB; size the window to the server's redelivery
+ * horizon, not longer. Entries leave memory in insertion order once
+ * expired, so a clock that went backwards can keep a few expired ones a
+ * little longer (`has` still answers false for them). The file stays under
+ * about twice the live entries (or `compactMinLines`).
  *
  * One process per file: two ledgers on one path would interleave lines.
  */
