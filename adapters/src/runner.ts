@@ -3,7 +3,6 @@ import type { RenderOutcome } from "./render/render-delivery.js";
 import { type Sink, SinkRejectedError } from "./sinks/sink.js";
 import { type AdapterAck, openSubscription, type SubscriptionClient } from "./subscription-client.js";
 
-
 /** Experience ids the adapter delivered, kept across restarts (dedupe-ledger.ts). */
 export interface DeliveredLedger {
   has(experienceId: string): boolean;

@@ -55,6 +55,14 @@ import { createRedisProfileStore } from "./profile/redis-profile-store.js";
 import { createRedisClient } from "./redis/create-redis-client.js";
 import { createScorer, type Scorer } from "./scoring/scorer.js";
 import { defaultScoringModel } from "./scoring/scoring-model.js";
+import {
+  createRedisTimerStore,
+  createTimerHook,
+  createTriggerRunner,
+  resolveTriggerConfig,
+  type TimerStore,
+  type TriggerRunner,
+} from "./triggers/index.js";
 
 /** Parts a caller may supply instead of the ones built from options (tests, benchmarks). */
 export interface ServerParts {
@@ -96,6 +104,10 @@ export interface RelevanceServer {
   readonly policy: PolicyHolder;
   /** The per-channel decision streams adapters subscribe to; null without Redis. */
   readonly delivery: RedisDeliveryHub | null;
+  /** Trigger timers (Redis with the consumer on), or null. */
+  readonly timers: TimerStore | null;
+  /** Fires due triggers into the delivery streams; null without timers or with `triggerRunner` off. */
+  readonly triggers: TriggerRunner | null;
   /** The profile consumer of this instance, or null when `options.consumer` is off. */
   readonly consumer: ProfileConsumer | null;
   /** "redis" or "memory": where profiles and the catalog are kept. */
@@ -250,8 +262,27 @@ export async function createServer(
       : null;
   await delivery?.ensureStreams();
 
+  const triggerConfig = resolveTriggerConfig(options.triggers);
+  const timers: TimerStore | null =
+    redis !== null && options.consumer
+      ? await createRedisTimerStore({ redis, keyPrefix: options.redisKeyPrefix })
+      : null;
+  const triggers =
+    timers !== null && delivery !== null && options.triggerRunner
+      ? createTriggerRunner({
+          timers,
+          pipeline,
+          queue: delivery,
+          config: triggerConfig,
+          logger: log,
+          name: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+          claimIdleMs: options.consumerClaimIdleMs,
+        })
+      : null;
+
   const consumer = options.consumer
     ? createProfileConsumer({
+        ...(timers !== null ? { onApplied: createTimerHook({ timers, config: triggerConfig }) } : {}),
         log: eventLog,
         people,
         hasher,
@@ -317,6 +348,7 @@ export async function createServer(
       features: options.features,
       featureConfig,
       limits: options,
+      ...(timers !== null ? { timers } : {}),
       onInternalError,
     }),
   );
@@ -347,6 +379,7 @@ export async function createServer(
 
   consumer?.start();
   delivery?.startMover();
+  triggers?.start();
 
   let closed: Promise<void> | null = null;
   return {
@@ -359,6 +392,8 @@ export async function createServer(
     policy,
     consumer,
     delivery,
+    timers,
+    triggers,
     port,
     address: `${options.host}:${port}`,
     options,
@@ -383,6 +418,7 @@ export async function createServer(
           });
         });
         policy.close();
+        await triggers?.stop();
         delivery?.close();
         await consumer?.stop();
         await decisionLog.close();

@@ -11,7 +11,9 @@
  * RELEVANCE_CONSUMER_CLAIM_IDLE_MS (take over entries a dead consumer left),
  * RELEVANCE_LOYALTY_THRESHOLDS ("silver,gold,platinum" purchase values),
  * RELEVANCE_POLICY_FILE (a policy in JSON or YAML, reloaded when it changes;
- * --policy overrides it), LOG_LEVEL,
+ * --policy overrides it), RELEVANCE_CART_IDLE_MS and RELEVANCE_BROWSE_IDLE_MS
+ * (idle time before an abandonment trigger fires), RELEVANCE_DELIVERY_ACK_TIMEOUT_MS
+ * (an unacked delivery goes to another adapter), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
@@ -87,6 +89,14 @@ async function main(): Promise<void> {
     consumerClaimIdleMs: envInt(
       "RELEVANCE_CONSUMER_CLAIM_IDLE_MS",
       DEFAULT_SERVER_OPTIONS.consumerClaimIdleMs,
+    ),
+    triggers: {
+      cartIdleMs: envInt("RELEVANCE_CART_IDLE_MS", 30 * 60_000),
+      browseIdleMs: envInt("RELEVANCE_BROWSE_IDLE_MS", 60 * 60_000),
+    },
+    deliveryAckTimeoutMs: envInt(
+      "RELEVANCE_DELIVERY_ACK_TIMEOUT_MS",
+      DEFAULT_SERVER_OPTIONS.deliveryAckTimeoutMs,
     ),
     // The demo runs under the demo policy unless another is named.
     policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? (demo ? DEMO_POLICY : ""),

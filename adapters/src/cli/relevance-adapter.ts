@@ -69,9 +69,11 @@ async function main(): Promise<void> {
   const consumer = values.consumer ?? `${channel}-${hostname()}`;
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(consumer)) fail("--consumer: 1..128 characters of [A-Za-z0-9._-]");
   const credits = Number(values.credits);
-  if (!Number.isInteger(credits) || credits < 1 || credits > 65_536) fail("--credits: an integer in [1, 65536]");
+  if (!Number.isInteger(credits) || credits < 1 || credits > 65_536)
+    fail("--credits: an integer in [1, 65536]");
   const windowMs = Number(values["dedupe-window-ms"]);
-  if (!Number.isSafeInteger(windowMs) || windowMs < 1000) fail("--dedupe-window-ms: an integer of at least 1000");
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1000)
+    fail("--dedupe-window-ms: an integer of at least 1000");
 
   let spec: ReturnType<typeof parseSink>;
   let render: ReturnType<typeof resolveRenderOptions>;

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { MAX_TOP_K } from "../../../core-wasm/src/layout.js";
 import type { Policy as PolicyProto } from "../gen/relevance/v1/policy_pb.js";
 import { type FeatureOptions, resolveFeatureConfig } from "../profile/features/feature-config.js";
+import { resolveTriggerConfig, type TriggerOptions } from "../triggers/trigger-config.js";
 
 /** Everything `createServer` can be told. Only `server/src/main.ts` reads the environment. */
 export interface ServerOptions {
@@ -130,6 +131,17 @@ export interface ServerOptions {
   deliveryMaxDeferMs: number;
   /** Subscribe streams open at once on this instance. @default 64 */
   maxSubscriptions: number;
+  /**
+   * Triggered decisions (cart and browse abandonment, replenishment, life
+   * events, win-back): idle times, use case and channel per kind; any left
+   * out take their defaults (server/src/triggers/trigger-config.ts). Timers
+   * are kept in Redis and set by the event consumer; without Redis or the
+   * consumer there are none.
+   * @default {}
+   */
+  triggers: TriggerOptions;
+  /** Fire due triggers on this instance (any number of instances may). @default true */
+  triggerRunner: boolean;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -181,6 +193,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   deliveryMaxDeliveries: 10,
   deliveryMaxDeferMs: 7 * 24 * 3600_000,
   maxSubscriptions: 64,
+  triggers: Object.freeze({}),
+  triggerRunner: true,
 });
 
 function positiveInt(
@@ -222,6 +236,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "deliveryMaxDeliveries", 1, 1000);
   positiveInt(o, "deliveryMaxDeferMs", 1000, 400 * 24 * 3600_000);
   positiveInt(o, "maxSubscriptions", 1, 10_000);
+  resolveTriggerConfig(o.triggers);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);
   positiveInt(o, "maxStores", 0, 65_534);

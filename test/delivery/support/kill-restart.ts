@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { Channel } from "../../../server/src/domain/channel.js";
-import { deliveryKeys } from "../../../server/src/delivery/delivery-keys.js";
+import { DELIVERY_GROUP, deliveryKeys } from "../../../server/src/delivery/delivery-keys.js";
 import type { RedisDeliveryHub } from "../../../server/src/delivery/redis-delivery-queue.js";
-import { DELIVERY_GROUP } from "../../../server/src/delivery/delivery-keys.js";
+import { Channel } from "../../../server/src/domain/channel.js";
 import { decisionFor } from "./subscriber.js";
 
 /** The compiled adapter CLI. */
-export const ADAPTER_CLI = new URL("../../../adapters/src/cli/relevance-adapter.js", import.meta.url).pathname;
+export const ADAPTER_CLI = new URL("../../../adapters/src/cli/relevance-adapter.js", import.meta.url)
+  .pathname;
 
 export interface KillRestartOptions {
   /** The decision server's `host:port`. */
@@ -116,7 +116,10 @@ function startAdapter(o: KillRestartOptions): ChildProcess {
  * sink and nothing is left unacked. Then counts lines, duplicates and losses
  * in the sink file.
  */
-export async function deliverWithKillRestart(o: KillRestartOptions, expected: Set<string>): Promise<KillRestartResult> {
+export async function deliverWithKillRestart(
+  o: KillRestartOptions,
+  expected: Set<string>,
+): Promise<KillRestartResult> {
   const say = o.say ?? (() => {});
   const timeoutMs = o.timeoutMs ?? 120_000;
   const killAt = Math.floor(o.count * (o.killAt ?? 0.5));
@@ -151,7 +154,8 @@ export async function deliverWithKillRestart(o: KillRestartOptions, expected: Se
         const pending = (await o.redis.xpending(stream, DELIVERY_GROUP)) as [number, ...unknown[]];
         if (Number(pending[0]) === 0) break;
       }
-      if (adapter.exitCode !== null) throw new Error(`restarted adapter exited (${adapter.exitCode}): ${stderr}`);
+      if (adapter.exitCode !== null)
+        throw new Error(`restarted adapter exited (${adapter.exitCode}): ${stderr}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
