@@ -24,7 +24,7 @@
  *
  * Prints human-readable lines on stderr and one JSON line on stdout.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
 import { createRng, syntheticSku } from "../../server/src/demo/synthetic.js";
@@ -34,6 +34,7 @@ import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { startServerProcess } from "./support/server-process.js";
 import { quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);
@@ -46,7 +47,6 @@ const STEP_S = Number(process.env.BENCH_STEP_S ?? 6);
 const MAX_STEPS = Number(process.env.BENCH_MAX_STEPS ?? 8);
 const KEEP_UP_MS = Number(process.env.BENCH_KEEP_UP_MS ?? 1000);
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
-const KEY = "bench-identity-key-0123456789abcdef";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,38 +128,8 @@ function rawTrackClient(address: string): { track: RawTrack; close(): void } {
   };
 }
 
-async function startServer(redisUrl: string, port: number, consumer = true): Promise<ChildProcess> {
-  const script = new URL("../../server/src/main.js", import.meta.url).pathname;
-  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      PORT: String(port),
-      RELEVANCE_IDENTITY_KEY: KEY,
-      RELEVANCE_CONSUMER: consumer ? "1" : "0",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const client = createServiceClient(DecisionService, `127.0.0.1:${port}`);
-  for (let i = 0; i < 200; i++) {
-    try {
-      await client.decide({
-        userId: "probe",
-        channel: 1,
-        useCase: "x",
-        candidates: [{ sku: syntheticSku(1) }],
-      });
-      client.close();
-      return child;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-      await sleep(100);
-    }
-  }
-  throw new Error("server did not start within 20 s");
+function startServer(redisUrl: string, port: number, consumer = true): Promise<ChildProcess> {
+  return startServerProcess(redisUrl, port, { RELEVANCE_CONSUMER: consumer ? "1" : "0" });
 }
 
 async function main(): Promise<void> {

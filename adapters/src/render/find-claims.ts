@@ -70,12 +70,13 @@ const AMOUNT = new RegExp(
   "gu",
 );
 const PERCENT = new RegExp(`(${NUMBER})[ \\u00a0\\u202f]?(?:%|percent\\b)`, "giu");
+// ASCII-only patterns: no "u" flag, which sends V8 down a slower path (~3x here) for the same matches.
 const AVAILABILITY: readonly [RegExp, "in_stock" | "available_here" | "low_stock"][] = [
-  [/\bin[ _-]?stock\b/giu, "in_stock"],
-  [/\bavailable (?:here|in (?:this|your) store|in[ -]store)\b/giu, "available_here"],
-  [/\bin (?:this|your) store\b/giu, "available_here"],
+  [/\bin[ _-]?stock\b/gi, "in_stock"],
+  [/\bavailable (?:here|in (?:this|your) store|in[ -]store)\b/gi, "available_here"],
+  [/\bin (?:this|your) store\b/gi, "available_here"],
   [
-    /\b(?:only (?:\d+|a few|one|two|three) (?:left|remaining)|(?:a )?few left|last (?:one|few|\d+) (?:left|in stock)|selling fast|almost gone|low (?:in )?stock|limited stock)\b/giu,
+    /\b(?:only (?:\d+|a few|one|two|three) (?:left|remaining)|(?:a )?few left|last (?:one|few|\d+) (?:left|in stock)|selling fast|almost gone|low (?:in )?stock|limited stock)\b/gi,
     "low_stock",
   ],
 ];

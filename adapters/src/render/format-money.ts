@@ -7,12 +7,21 @@ const formatters = new Map<string, Intl.NumberFormat>();
 /** `locale` when Intl knows it, else `fallback` (deliveries carry whatever the request said). */
 export function supportedLocale(locale: string, fallback: string): string {
   if (locale === "") return fallback;
-  try {
-    return Intl.NumberFormat.supportedLocalesOf([locale])[0] ?? fallback;
-  } catch {
-    return fallback;
+  // supportedLocalesOf costs ~10 µs a call: remember each answer (bounded, locales come from requests).
+  const key = `${locale}\t${fallback}`;
+  let known = supported.get(key);
+  if (known === undefined) {
+    try {
+      known = Intl.NumberFormat.supportedLocalesOf([locale])[0] ?? fallback;
+    } catch {
+      known = fallback;
+    }
+    if (supported.size >= MAX_FORMATTERS) supported.clear();
+    supported.set(key, known);
   }
+  return known;
 }
+const supported = new Map<string, string>();
 
 function formatter(locale: string, currency: string): Intl.NumberFormat {
   const key = `${locale}\t${currency}`;

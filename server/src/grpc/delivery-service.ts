@@ -105,8 +105,13 @@ export function deliveryServiceHandlers(o: DeliveryServiceOptions): UntypedServi
         call.write(frame) || ended
           ? Promise.resolve()
           : new Promise<void>((resolve) => {
-              call.once("drain", resolve);
-              call.once("close", resolve);
+              const done = () => {
+                call.off("drain", done);
+                call.off("close", done);
+                resolve();
+              };
+              call.on("drain", done);
+              call.on("close", done);
             });
 
       const hello = async (msg: ReturnType<typeof decodeMessage<typeof SubscribeRequestSchema>>) => {

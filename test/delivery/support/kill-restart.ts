@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { DELIVERY_GROUP, deliveryKeys } from "../../../server/src/delivery/delivery-keys.js";
 import type { RedisDeliveryHub } from "../../../server/src/delivery/redis-delivery-queue.js";
@@ -80,18 +80,35 @@ export async function enqueueDecisions(o: KillRestartOptions): Promise<Set<strin
   return ids;
 }
 
-function lineCount(path: string): number {
-  if (!existsSync(path) || statSync(path).size === 0) return 0;
-  const text = readFileSync(path);
-  let n = 0;
-  for (const b of text) if (b === 0x0a) n++;
-  return n;
+/** Counts the lines of a growing file, reading only what was appended since the last call. */
+function lineCounter(path: string): () => number {
+  let offset = 0;
+  let lines = 0;
+  const chunk = Buffer.alloc(1 << 20);
+  return () => {
+    if (!existsSync(path)) return 0;
+    const fd = openSync(path, "r");
+    try {
+      for (;;) {
+        const n = readSync(fd, chunk, 0, chunk.length, offset);
+        if (n === 0) break;
+        for (let i = 0; i < n; i++) if (chunk[i] === 0x0a) lines++;
+        offset += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return lines;
+  };
 }
 
 function startAdapter(o: KillRestartOptions): ChildProcess {
+  // BENCH_ADAPTER_NODE_ARGS: extra node flags for the adapter (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_ADAPTER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   return spawn(
     process.execPath,
     [
+      ...nodeArgs,
       ADAPTER_CLI,
       "--server",
       o.address,
@@ -129,9 +146,10 @@ export async function deliverWithKillRestart(
   const deadline = started + timeoutMs;
   let adapter = startAdapter(o);
   adapter.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
+  const lineCount = lineCounter(o.sinkPath);
   let linesAtKill = 0;
   while (Date.now() < deadline) {
-    linesAtKill = lineCount(o.sinkPath);
+    linesAtKill = lineCount();
     if (linesAtKill >= killAt) break;
     if (adapter.exitCode !== null) throw new Error(`adapter exited early (${adapter.exitCode}): ${stderr}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -145,7 +163,7 @@ export async function deliverWithKillRestart(
   let lines = 0;
   try {
     while (Date.now() < deadline) {
-      const now = lineCount(o.sinkPath);
+      const now = lineCount();
       if (now !== lines) {
         lines = now;
         lastLineAtMs = Date.now();

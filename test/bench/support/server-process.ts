@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { DecisionService } from "../../../server/src/gen/relevance/v1/decision_pb.js";
+import { createServiceClient } from "../../../server/src/grpc/service-client.js";
+
+/** The HMAC key benchmark servers hash identifiers with. */
+export const BENCH_IDENTITY_KEY = "bench-identity-key-0123456789abcdef";
+
+/**
+ * Starts the real server (`node dist/server/src/main.js`) on `port` against
+ * `redisUrl`, with `env` on top, and waits until Decide answers.
+ * BENCH_SERVER_NODE_ARGS: extra node flags for it (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ */
+export async function startServerProcess(
+  redisUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const script = new URL("../../../server/src/main.js", import.meta.url).pathname;
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      RELEVANCE_IDENTITY_KEY: BENCH_IDENTITY_KEY,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const client = createServiceClient(DecisionService, `127.0.0.1:${port}`);
+  try {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await client.decide({ userId: "probe", channel: 1, useCase: "x" });
+        return child;
+      } catch {
+        if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    client.close();
+  }
+  child.kill("SIGKILL");
+  throw new Error("server did not start within 20 s");
+}
