@@ -47,6 +47,7 @@ import { createLogger, type Logger } from "./log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
 import { modelWeights } from "./policy/compile-policy.js";
 import { createPolicyHolder, type PolicyHolder } from "./policy/policy-holder.js";
+import { quietHoursEnd } from "./policy/quiet-hours.js";
 import { resolveFeatureConfig } from "./profile/features/feature-config.js";
 import { createMemoryPersonStore } from "./profile/memory-person-store.js";
 import { createMemoryProfileStore, type MemoryProfileStore } from "./profile/memory-profile-store.js";
@@ -277,6 +278,7 @@ export async function createServer(
           logger: log,
           name: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
           claimIdleMs: options.consumerClaimIdleMs,
+          quietUntil: (channel, atMs) => quietHoursEnd(policy.current().policy, channel, atMs, ""),
         })
       : null;
 

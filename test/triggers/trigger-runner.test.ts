@@ -9,6 +9,7 @@ import { ALL_CONSENT, Consent } from "../../server/src/domain/consent.js";
 import { Treatment } from "../../server/src/domain/decision.js";
 import type { DecisionPipeline } from "../../server/src/pipeline/decision-pipeline.js";
 import { holdoutPosition } from "../../server/src/policy/holdout.js";
+import { quietHoursEnd } from "../../server/src/policy/quiet-hours.js";
 import { createMemoryTimerStore } from "../../server/src/triggers/memory-timer-store.js";
 import { createRedisTimerStore } from "../../server/src/triggers/redis-timer-store.js";
 import type { TimerSet, TimerStore } from "../../server/src/triggers/timer-store.js";
@@ -18,7 +19,7 @@ import {
   type TriggerKind,
 } from "../../server/src/triggers/trigger-config.js";
 import { createTriggerRunner, type TriggerRunnerOptions } from "../../server/src/triggers/trigger-runner.js";
-import { person } from "../policy/support/people.js";
+import { person, zoneAt } from "../policy/support/people.js";
 import type { TestServer } from "../server/support/harness.js";
 import { connectTestRedis, type TestRedis } from "../support/redis.js";
 import { demoPolicy, recordingLogger, recordingQueue, startDecisionServer } from "./support.js";
@@ -126,6 +127,32 @@ describe("createTriggerRunner()", () => {
     expect(await h.timers.backlog()).toBe(0);
     expect(await h.runner.tick()).toBe(0);
     expect(h.queue.calls).toHaveLength(1);
+  });
+
+  it("should set a firing suppressed by quiet hours again for their end, not drop it", async () => {
+    const sms = resolveTriggerConfig({ kinds: { cart_abandonment: { channel: Channel.SMS } } });
+    const quietNight = demoPolicy();
+    // 23:00 where the policy's default zone is: the demo policy keeps SMS quiet from 21:00 to 08:00.
+    quietNight.defaultTimeZone = zoneAt(23);
+    t.server.policy.set(quietNight, "test");
+    try {
+      const h = harness({
+        config: sms,
+        quietUntil: (channel, atMs) => quietHoursEnd(t.server.policy.current().policy, channel, atMs, ""),
+      });
+      await h.timers.apply("cart-again", [set("cart_abandonment", NOW, ["bag-roomy"])]);
+      expect(await h.runner.tick()).toBe(1);
+      expect(h.queue.appended).toHaveLength(0);
+      expect(h.runner.stats).toMatchObject({ rearmed: 1, suppressed: { quiet_hours: 1 } });
+      const [timer] = await h.timers.timersOf("cart-again");
+      expect(timer?.kind).toBe("cart_abandonment");
+      // Set for the next 08:00 there: 8 to 9 hours after 23:xx.
+      expect(timer!.dueMs - NOW).toBeGreaterThan(8 * 3600_000 - 3600_000);
+      expect(timer!.dueMs - NOW).toBeLessThanOrEqual(9 * 3600_000);
+      expect(timer!.skus).toEqual(["bag-roomy"]);
+    } finally {
+      t.server.policy.set(demoPolicy(), "test");
+    }
   });
 
   it("should rank the catalog for a timer without SKUs (win-back), within the configured limit", async () => {

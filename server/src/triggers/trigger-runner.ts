@@ -1,5 +1,6 @@
 import type { DeliveryQueue } from "../delivery/delivery-queue.js";
 import { candidatesFromStrings, NO_CANDIDATES } from "../domain/candidate-list.js";
+import type { Channel } from "../domain/channel.js";
 import { type Decision, Treatment, type ValidDecisionRequest } from "../domain/decision.js";
 import type { Logger } from "../log.js";
 import type { DecisionPipeline } from "../pipeline/decision-pipeline.js";
@@ -36,6 +37,14 @@ export interface TriggerRunnerOptions {
    * @default false
    */
   readonly deliverHoldouts?: boolean;
+  /**
+   * When a decision in `channel` suppressed for quiet hours at `atMs` may go
+   * out (the end of the quiet hours in the person's zone, e.g.
+   * `quietHoursEnd` under the policy in force). The firing is then set again
+   * for that time instead of being dropped.
+   * @default an hour later
+   */
+  readonly quietUntil?: (channel: Channel, atMs: number) => number;
   readonly now?: () => number;
 }
 
@@ -51,6 +60,8 @@ export interface TriggerRunnerStats {
   duplicates: number;
   /** Empty decisions and skipped firings, acknowledged without enqueueing, by reason (`Suppression` names in lower case, "empty", "holdout", "disabled"). */
   suppressed: Record<string, number>;
+  /** Firings suppressed by quiet hours and set again for their end. */
+  rearmed: number;
   /** Firings left pending after an error (retried after claimIdleMs). */
   errors: number;
   /** Firings taken over from stale runners. */
@@ -96,12 +107,14 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
   const decideTimeoutMs = options.decideTimeoutMs ?? 1000;
   const expiresAfterMs = options.expiresAfterMs ?? DAY_MS;
   const deliverHoldouts = options.deliverHoldouts ?? false;
+  const quietUntil = options.quietUntil ?? ((_channel: Channel, atMs: number) => atMs + 3600_000);
   const stats: TriggerRunnerStats = {
     popped: 0,
     processed: 0,
     enqueued: 0,
     duplicates: 0,
     suppressed: {},
+    rearmed: 0,
     errors: 0,
     claimed: 0,
     deadLettered: 0,
@@ -151,6 +164,27 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
         err: error,
       });
       return false;
+    }
+    if (decision.items.length === 0 && decision.suppression === Suppression.QUIET_HOURS) {
+      // Not now: fire again when the person's quiet hours end, with the same SKUs.
+      const dueMs = Math.max(quietUntil(decision.channel as Channel, at), at + 60_000);
+      await timers.apply(t.personId, [
+        {
+          kind: t.kind,
+          op: "set",
+          dueMs,
+          due: "later",
+          addSkus: t.skus.map((sku) => ({ sku, atMs: at })),
+          removeSkus: [],
+          replaceSkus: false,
+          maxSkus: config.maxSkus,
+          cancelWhenEmpty: false,
+          unlessLive: null,
+        },
+      ]);
+      stats.rearmed++;
+      skip("quiet_hours");
+      return true;
     }
     if (decision.items.length === 0) {
       skip(decision.suppression !== Suppression.NONE ? SUPPRESSION_NAMES[decision.suppression]! : "empty");
