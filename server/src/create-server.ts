@@ -22,6 +22,7 @@ import type { DecisionLog } from "./decision-log/decision-log.js";
 import { createMemoryDecisionLog } from "./decision-log/memory-decision-log.js";
 import { createRedisDecisionLog } from "./decision-log/redis-decision-log.js";
 import { createRedisDeliveryHub, type RedisDeliveryHub } from "./delivery/redis-delivery-queue.js";
+import { Consent } from "./domain/consent.js";
 import type { CatalogStore, PersonStateStore, ProfileStore } from "./domain/stores.js";
 import { createEventIntake, type EventIntake } from "./events/event-intake.js";
 import type { EventLog } from "./events/event-log.js";
@@ -46,6 +47,7 @@ import { createIdentityResolver, type IdentityResolver } from "./identity/identi
 import { createLogger, type Logger } from "./log.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
 import { modelWeights } from "./policy/compile-policy.js";
+import { personalTokens } from "./policy/finish-decision.js";
 import { createPolicyHolder, type PolicyHolder } from "./policy/policy-holder.js";
 import { quietHoursEnd } from "./policy/quiet-hours.js";
 import { resolveFeatureConfig } from "./profile/features/feature-config.js";
@@ -279,6 +281,13 @@ export async function createServer(
           name: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
           claimIdleMs: options.consumerClaimIdleMs,
           quietUntil: (channel, atMs) => quietHoursEnd(policy.current().policy, channel, atMs, ""),
+          // Only with personalisation consent: tokens are about the person.
+          tokensFor: async (personId) => {
+            const read = await profiles.readPerson(personId, options.profileTimeoutMs * 10);
+            return read.kind === "found" && (read.profile.consent & Consent.PERSONALIZATION) !== 0
+              ? personalTokens(read.profile)
+              : {};
+          },
         })
       : null;
 

@@ -129,6 +129,13 @@ describe("createTriggerRunner()", () => {
     expect(h.queue.calls).toHaveLength(1);
   });
 
+  it("should put the person's tokens on the queued decision", async () => {
+    const h = harness({ tokensFor: async (id) => ({ tier: id === "cart-hunter" ? "Gold" : "member" }) });
+    await h.timers.apply("cart-hunter", [set("cart_abandonment", NOW, ["bag-roomy"])]);
+    expect(await h.runner.tick()).toBe(1);
+    expect(h.queue.appended[0]?.queued.tokens).toEqual({ tier: "Gold" });
+  });
+
   it("should set a firing suppressed by quiet hours again for their end, not drop it", async () => {
     const sms = resolveTriggerConfig({ kinds: { cart_abandonment: { channel: Channel.SMS } } });
     const quietNight = demoPolicy();

@@ -1,6 +1,6 @@
 import type { CapCounter, ExperienceRecord, ReservationRequest } from "../caps/cap-store.js";
 import type { DecidedOffer, ScoreParts } from "../domain/decision.js";
-import { LoyaltyTier } from "../domain/profile.js";
+import { LoyaltyTier, type Profile } from "../domain/profile.js";
 import { type ApplicableCaps, applicableCaps, counterOf } from "./cap-counters.js";
 import { chooseOffer } from "./choose-offer.js";
 import { allHold, type ItemFacts } from "./conditions.js";
@@ -158,6 +158,24 @@ export function reservationFor(
 const TIER_NAMES = ["member", "Silver", "Gold", "Platinum"] as const;
 
 /**
+ * The person's tokens for talking points and channel templates: `tier`
+ * (member, Silver, Gold, Platinum), and when one is coming `life_event`
+ * ("new baby") and `life_event_date` (YYYY-MM-DD). Derived features only,
+ * never contact data.
+ */
+export function personalTokens(profile: Profile): Record<string, string> {
+  const tokens: Record<string, string> = {
+    tier: TIER_NAMES[profile.loyaltyTier] ?? TIER_NAMES[LoyaltyTier.NONE],
+  };
+  const next = profile.signals.lifeEvents[0];
+  if (next !== undefined) {
+    tokens.life_event = next.type.replaceAll("_", " ");
+    tokens.life_event_date = new Date(next.nextDay * 86_400_000).toISOString().slice(0, 10);
+  }
+  return tokens;
+}
+
+/**
  * The use case's talking points whose conditions hold, with `{tier}` and
  * `{life_event}` filled from the profile. Personalised decisions only: a
  * talking point is about the person.
@@ -167,13 +185,11 @@ export function talkingPoints(plan: DecisionPlan): string[] {
   const profile = plan.facts.profile;
   if (useCase === undefined || profile === null || useCase.talkingPoints.length === 0) return [];
   const out: string[] = [];
+  const tokens = personalTokens(profile);
   for (const t of useCase.talkingPoints) {
     if (!allHold(t.when, plan.facts, null)) continue;
-    const lifeEvent = profile.signals.lifeEvents[0]?.type.replaceAll("_", " ") ?? "";
     out.push(
-      t.text
-        .replaceAll("{tier}", TIER_NAMES[profile.loyaltyTier] ?? TIER_NAMES[LoyaltyTier.NONE])
-        .replaceAll("{life_event}", lifeEvent),
+      t.text.replaceAll("{tier}", tokens.tier ?? "").replaceAll("{life_event}", tokens.life_event ?? ""),
     );
   }
   return out;

@@ -45,6 +45,12 @@ export interface TriggerRunnerOptions {
    * @default an hour later
    */
   readonly quietUntil?: (channel: Channel, atMs: number) => number;
+  /**
+   * Personal tokens for the channel's templates (tier, coming life event),
+   * read when a decision is queued; `{}` when they cannot be read.
+   * @default none
+   */
+  readonly tokensFor?: (personId: string) => Promise<Readonly<Record<string, string>>>;
   readonly now?: () => number;
 }
 
@@ -107,6 +113,7 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
   const decideTimeoutMs = options.decideTimeoutMs ?? 1000;
   const expiresAfterMs = options.expiresAfterMs ?? DAY_MS;
   const deliverHoldouts = options.deliverHoldouts ?? false;
+  const tokensFor = options.tokensFor ?? (async () => ({}));
   const quietUntil = options.quietUntil ?? ((_channel: Channel, atMs: number) => atMs + 3600_000);
   const stats: TriggerRunnerStats = {
     popped: 0,
@@ -202,7 +209,7 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
           trigger: t.kind,
           timeZone: "",
           locale: "",
-          tokens: {},
+          tokens: await tokensFor(t.personId).catch(() => ({})),
           expiresAtMs: at + expiresAfterMs,
         },
         t.triggerId,
