@@ -1,25 +1,9 @@
+import { localHour as zoneHour } from "../../../server/src/policy/quiet-hours.js";
+
 /** Local quiet hours: start inclusive, end exclusive, wrapping midnight when end < start. */
 export interface QuietWindow {
   readonly startHour: number;
   readonly endHour: number;
-}
-
-const MAX_ZONES = 1_000;
-/** One formatter per zone (null: a zone Intl does not know). */
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(timeZone);
-  if (f !== undefined) return f;
-  try {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", hourCycle: "h23" });
-  } catch {
-    f = null;
-  }
-  // Zones come from deliveries: bound the cache so odd input cannot grow it.
-  if (formatters.size >= MAX_ZONES) formatters.clear();
-  formatters.set(timeZone, f);
-  return f;
 }
 
 /**
@@ -27,9 +11,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
  * know mean UTC, as the server's quiet hours treat a zone they cannot read.
  */
 export function localHour(atMs: number, timeZone: string): number {
-  const f = timeZone === "" ? null : formatterFor(timeZone);
-  if (f === null) return new Date(atMs).getUTCHours();
-  return Number(f.format(atMs)) % 24;
+  return (timeZone === "" ? undefined : zoneHour(atMs, timeZone)) ?? new Date(atMs).getUTCHours();
 }
 
 /** True when `hour` falls in `window`; a window with start == end is empty (the policy validator forbids it). */

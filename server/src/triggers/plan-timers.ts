@@ -1,4 +1,5 @@
 import type { PersonEvent } from "../domain/event.js";
+import { dayGaps, median } from "../profile/features/derive.js";
 import type { FeatureState } from "../profile/features/feature-state.js";
 import { DAY_MS, dayOf, nextAnniversary, parseDay } from "../profile/features/feature-time.js";
 import type { TimerChange, TimerSet, TimerSku } from "./timer-store.js";
@@ -196,17 +197,4 @@ function nextLifeEventDay(state: FeatureState, today: number): number | undefine
     if (soonest === undefined || next < soonest) soonest = next;
   }
   return soonest;
-}
-
-/** Gaps between consecutive days of a most-recent-first list of distinct days. */
-function dayGaps(days: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = 1; i < days.length; i++) out.push(days[i - 1]! - days[i]!);
-  return out;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -302,13 +302,13 @@ function upcomingLifeEvents(state: FeatureState, nowMs: number, config: FeatureC
 }
 
 /** Gaps between consecutive days of a most-recent-first list of distinct days. */
-function dayGaps(days: readonly number[]): number[] {
+export function dayGaps(days: readonly number[]): number[] {
   const out: number[] = [];
   for (let i = 1; i < days.length; i++) out.push(days[i - 1]! - days[i]!);
   return out;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
