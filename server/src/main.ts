@@ -117,8 +117,13 @@ async function main(): Promise<void> {
   if (demo) {
     // Seed before the server starts, so it loads the demo catalog like any other.
     const redis = redisUrl === "" ? null : await createRedisClient(redisUrl);
-    const catalogStore = parts.catalogStore ?? createRedisCatalogStore({ redis: redis! });
-    const profileStore = parts.profileStore ?? createRedisProfileStore({ redis: redis!, features });
+    // Seed under the key prefix the server will read (RELEVANCE_KEY_PREFIX).
+    const keyPrefix = options.redisKeyPrefix;
+    const catalogStore =
+      parts.catalogStore ?? createRedisCatalogStore({ redis: redis!, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+    const profileStore =
+      parts.profileStore ??
+      createRedisProfileStore({ redis: redis!, features, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
     const existing = await catalogStore.countItems();
     if (existing === 0) {
       const result = await seedStores({
