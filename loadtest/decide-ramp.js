@@ -10,8 +10,8 @@
 // (10s, in seconds or with "s"), CANDIDATES (200), P99_MS (5), MAX_VUS (400),
 // ITEMS / PROFILES (20000), SUMMARY_JSON.
 import { check } from "k6";
-import grpc from "k6/net/grpc";
 import { Trend } from "k6/metrics";
+import grpc from "k6/net/grpc";
 import { ensureConnected, newClient, searchRequest } from "./lib/common.js";
 import { summaryOutputs } from "./lib/summary.js";
 
@@ -63,11 +63,18 @@ export function handleSummary(data) {
     const m = data.metrics[`decide_step_ms{step:${i}}`];
     const v = m ? m.values : {};
     const done = data.metrics[`iterations{scenario:step_${i}}`];
-    return { rate, p50_ms: v.med, p99_ms: v["p(99)"], count: v.count, achieved: done ? done.values.count / STEP_S : undefined };
+    return {
+      rate,
+      p50_ms: v.med,
+      p99_ms: v["p(99)"],
+      count: v.count,
+      achieved: done ? done.values.count / STEP_S : undefined,
+    };
   });
   let maxRateHolding = null;
   for (const s of steps) {
-    if (s.p99_ms !== undefined && s.p99_ms <= P99_MS && s.count >= s.rate * STEP_S * 0.95) maxRateHolding = s.rate;
+    if (s.p99_ms !== undefined && s.p99_ms <= P99_MS && s.count >= s.rate * STEP_S * 0.95)
+      maxRateHolding = s.rate;
     else break;
   }
   return summaryOutputs(data, { steps, max_rate_holding: maxRateHolding, p99_budget_ms: P99_MS });

@@ -16,8 +16,8 @@ import {
   PROFILES,
   requestPool,
   searchRequest,
-  sku,
   skewed,
+  sku,
   user,
   viewEvent,
 } from "./lib/common.js";
@@ -70,7 +70,11 @@ function other() {
     );
   }
   if (pick < 0.8) {
-    return client.invoke("relevance.v1.PersonService/GetPerson", { userId: user(skewed(PROFILES)) }, { tags: { kind: "other" } });
+    return client.invoke(
+      "relevance.v1.PersonService/GetPerson",
+      { userId: user(skewed(PROFILES)) },
+      { tags: { kind: "other" } },
+    );
   }
   return client.invoke("relevance.v1.CatalogService/GetCatalogInfo", {}, { tags: { kind: "other" } });
 }
@@ -80,11 +84,21 @@ export default function () {
   const pick = Math.random();
   let res;
   if (pick < 0.7) {
-    res = client.invoke("relevance.v1.DecisionService/Decide", nextSearch(), { ...DISCARD, tags: { kind: "search" } });
+    res = client.invoke("relevance.v1.DecisionService/Decide", nextSearch(), {
+      ...DISCARD,
+      tags: { kind: "search" },
+    });
   } else if (pick < 0.85) {
-    res = client.invoke("relevance.v1.DecisionService/Decide", homepageRequest(), { ...DISCARD, tags: { kind: "homepage" } });
+    res = client.invoke("relevance.v1.DecisionService/Decide", homepageRequest(), {
+      ...DISCARD,
+      tags: { kind: "homepage" },
+    });
   } else if (pick < 0.95) {
-    res = client.invoke("relevance.v1.EventService/Track", { events: [viewEvent(), viewEvent()] }, { tags: { kind: "track" } });
+    res = client.invoke(
+      "relevance.v1.EventService/Track",
+      { events: [viewEvent(), viewEvent()] },
+      { tags: { kind: "track" } },
+    );
   } else {
     res = other();
   }

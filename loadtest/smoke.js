@@ -29,7 +29,7 @@ function unary(method, request, expect) {
     [`${name} answers OK`]: ok,
     [`${name} answers as the contract says`]: (r) => ok(r) && expect(r.message),
   });
-  if (!ok(res)) console.error(`${name}: ${res && res.status} ${res && res.error && res.error.message}`);
+  if (!ok(res)) console.error(`${name}: ${res?.status} ${res?.error?.message}`);
   return passed ? res.message : null;
 }
 
@@ -73,20 +73,20 @@ export default function () {
   stream(
     "relevance.v1.CatalogService/UpsertItems",
     [
-    {
-      items: [
-        {
-          sku: smokeSku,
-          categoryPath: ["k6", "smoke"],
-          brand: "k6",
-          price: 10,
-          margin: 0.3,
-          stock: 5,
-          features: new Array(features).fill(0.1),
-          popularity: 0.1,
-        },
-      ],
-    },
+      {
+        items: [
+          {
+            sku: smokeSku,
+            categoryPath: ["k6", "smoke"],
+            brand: "k6",
+            price: 10,
+            margin: 0.3,
+            stock: 5,
+            features: new Array(features).fill(0.1),
+            popularity: 0.1,
+          },
+        ],
+      },
     ],
     (g) => {
       check(g, {
@@ -152,8 +152,10 @@ export default function () {
     channel: "CHANNEL_WEB",
     ...payload,
   });
-  unary("relevance.v1.EventService/Track", { events: [event("view", { viewItem: { sku: sku(1) } })] }, (m) =>
-    (m.accepted || []).length === 1,
+  unary(
+    "relevance.v1.EventService/Track",
+    { events: [event("view", { viewItem: { sku: sku(1) } })] },
+    (m) => (m.accepted || []).length === 1,
   );
   stream(
     "relevance.v1.EventService/TrackStream",
@@ -172,11 +174,19 @@ export default function () {
   unary("relevance.v1.PersonService/GetPerson", { userId: smokeUser }, (m) => m !== null);
   unary("relevance.v1.PersonService/Forget", { userId: smokeUser }, (m) => Number(m.idsForgotten) >= 1);
 
-  const policy = unary("relevance.v1.PolicyService/GetPolicy", {}, (m) => Boolean(m.policy && m.policy.version));
+  const policy = unary("relevance.v1.PolicyService/GetPolicy", {}, (m) => Boolean(m.policy?.version));
   if (policy !== null) {
-    unary("relevance.v1.PolicyService/ValidatePolicy", { policy: policy.policy }, (m) => (m.problems || []).length === 0);
+    unary(
+      "relevance.v1.PolicyService/ValidatePolicy",
+      { policy: policy.policy },
+      (m) => (m.problems || []).length === 0,
+    );
     // Setting the policy in force again changes nothing.
-    unary("relevance.v1.PolicyService/SetPolicy", { policy: policy.policy }, (m) => m.version === policy.policy.version);
+    unary(
+      "relevance.v1.PolicyService/SetPolicy",
+      { policy: policy.policy },
+      (m) => m.version === policy.policy.version,
+    );
   }
 
   // Bidirectional: Hello, then the server's Subscribed (with Redis) or FAILED_PRECONDITION (without).
@@ -187,7 +197,9 @@ export default function () {
       check(g, {
         "Subscribe answers as the contract says": (x) =>
           (x.error === null && x.messages.length === 1 && Boolean(x.messages[0].subscribed)) ||
-          (x.error !== null && x.error.code === grpc.StatusFailedPrecondition && /Redis/.test(x.error.message)),
+          (x.error !== null &&
+            x.error.code === grpc.StatusFailedPrecondition &&
+            /Redis/.test(x.error.message)),
       }),
     { endWrites: false, closeAfterFirst: true },
   );

@@ -7,7 +7,9 @@ export function summaryOutputs(data, extra = {}) {
     if (metric.type === "trend") {
       const v = metric.values;
       const f = (x) => (x === undefined ? "-" : x.toFixed(2));
-      lines.push(`${name}: p50 ${f(v.med)} ms, p95 ${f(v["p(95)"])} ms, p99 ${f(v["p(99)"])} ms, max ${f(v.max)} ms`);
+      lines.push(
+        `${name}: p50 ${f(v.med)} ms, p95 ${f(v["p(95)"])} ms, p99 ${f(v["p(99)"])} ms, max ${f(v.max)} ms`,
+      );
     } else if (metric.type === "counter") {
       lines.push(`${name}: ${metric.values.count} (${metric.values.rate.toFixed(1)}/s)`);
     } else if (metric.type === "rate") {

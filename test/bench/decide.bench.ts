@@ -55,6 +55,15 @@ const SEED = 42;
 const FEATURES = 64;
 /** The policy Decide runs under; BENCH_POLICY_FILE="" runs the bare pipeline (no policy) for comparison. */
 const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml";
+/**
+ * More shares of the maximum to hold on a fixed schedule (5 s each), e.g.
+ * "0.3,0.7,0.9": their p50 and p99 go into `curve` (the latency-vs-throughput
+ * plot of `npm run bench`), and 0.7 and 0.9 into `decide_p99_ms_at_70` / `_90`.
+ */
+const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
+  .split(",")
+  .filter((x) => x.trim() !== "")
+  .map(Number);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -222,6 +231,33 @@ async function main(): Promise<void> {
         `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
       );
       say(`fallback decisions during the run: ${fallbacks}`);
+      const curve = [
+        {
+          share: 0.5,
+          offered_rps: half,
+          achieved_rps: Math.round(open.achievedRps),
+          p50_ms: Number(p50.toFixed(3)),
+          p99_ms: Number(p99.toFixed(3)),
+        },
+      ];
+      for (const share of CURVE_SHARES) {
+        if (share === 0.5) continue;
+        const rate = Math.floor(decideMax * share);
+        const run = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, rate, 5);
+        const point = {
+          share,
+          offered_rps: rate,
+          achieved_rps: Math.round(run.achievedRps),
+          p50_ms: Number(quantile(run.latenciesMs, 0.5).toFixed(3)),
+          p99_ms: Number(quantile(run.latenciesMs, 0.99).toFixed(3)),
+        };
+        say(
+          `at ${rate} req/s (${share} of max; achieved ${point.achieved_rps}): p50 ${point.p50_ms} ms, p99 ${point.p99_ms} ms, ${run.failed} failed`,
+        );
+        curve.push(point);
+      }
+      curve.sort((a, b) => a.share - b.share);
+      const p99At = (share: number) => curve.find((c) => c.share === share)?.p99_ms ?? null;
       process.stdout.write(
         `${JSON.stringify({
           echo_rps: Math.round(echoMax),
@@ -239,6 +275,10 @@ async function main(): Promise<void> {
           fallbacks,
           achieved_rps_at_half: Math.round(open.achievedRps),
           cpu_steal_pct_at_half: stealPct,
+          decide_p99_ms_at_50: p99At(0.5),
+          decide_p99_ms_at_70: p99At(0.7),
+          decide_p99_ms_at_90: p99At(0.9),
+          curve,
         })}\n`,
       );
     } finally {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { status } from "@grpc/grpc-js";
 import { DecisionService } from "../../../server/src/gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../../../server/src/grpc/service-client.js";
 
@@ -32,9 +33,11 @@ export async function startServerProcess(
   try {
     for (let i = 0; i < 200; i++) {
       try {
-        await client.decide({ userId: "probe", channel: 1, useCase: "x" });
+        await client.decide({ userId: "probe", channel: 1, useCase: "search" });
         return child;
-      } catch {
+      } catch (e) {
+        // Any answer but UNAVAILABLE (nothing listening yet) means the server is up.
+        if ((e as { code?: number }).code !== status.UNAVAILABLE) return child;
         if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
         await new Promise((r) => setTimeout(r, 100));
       }
