@@ -8,30 +8,26 @@
 // VUS (20), MAX_VUS (200), PROFILES (20000), SUMMARY_JSON.
 import { check } from "k6";
 import grpc from "k6/net/grpc";
-import { ensureConnected, newClient, PROFILES, skewed, user } from "./lib/common.js";
+import {
+  constantRateOptions,
+  ensureConnected,
+  newClient,
+  PROFILES,
+  p99Aborting,
+  skewed,
+  user,
+} from "./lib/common.js";
 import { summaryOutputs } from "./lib/summary.js";
 
 const RATE = Number(__ENV.RATE || 100);
 const LIMIT = Number(__ENV.LIMIT || 20);
 const P99_MS = Number(__ENV.P99_MS || 50);
 
-export const options = {
-  scenarios: {
-    catalog: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: __ENV.DURATION || "30s",
-      preAllocatedVUs: Number(__ENV.VUS || 20),
-      maxVUs: Number(__ENV.MAX_VUS || 200),
-    },
-  },
-  thresholds: {
-    grpc_req_duration: [{ threshold: `p(99)<${P99_MS}`, abortOnFail: true, delayAbortEval: "5s" }],
-    checks: ["rate>0.999"],
-  },
-  summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
-};
+export const options = constantRateOptions(
+  "catalog",
+  { rate: RATE, vus: 20, maxVus: 200 },
+  { grpc_req_duration: [p99Aborting(P99_MS)], checks: ["rate>0.999"] },
+);
 
 const client = newClient();
 

@@ -11,35 +11,32 @@
 // ITEMS / PROFILES (20000), SUMMARY_JSON (write the summary there).
 import { check } from "k6";
 import grpc from "k6/net/grpc";
-import { ensureConnected, newClient, requestPool, searchRequest } from "./lib/common.js";
+import {
+  constantRateOptions,
+  ensureConnected,
+  newClient,
+  p99Aborting,
+  requestPool,
+  searchRequest,
+} from "./lib/common.js";
 import { summaryOutputs } from "./lib/summary.js";
 
 const RATE = Number(__ENV.RATE || 500);
-const DURATION = __ENV.DURATION || "30s";
 const CANDIDATES = Number(__ENV.CANDIDATES || 200);
 const P95_MS = Number(__ENV.P95_MS || 3);
 const P99_MS = Number(__ENV.P99_MS || 5);
 
-export const options = {
-  scenarios: {
-    decide: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: DURATION,
-      preAllocatedVUs: Number(__ENV.VUS || 50),
-      maxVUs: Number(__ENV.MAX_VUS || 400),
-    },
-  },
-  thresholds: {
+export const options = constantRateOptions(
+  "decide",
+  { rate: RATE, vus: 50, maxVus: 400 },
+  {
     grpc_req_duration: [
       { threshold: `p(95)<${P95_MS}`, abortOnFail: true, delayAbortEval: "5s" },
-      { threshold: `p(99)<${P99_MS}`, abortOnFail: true, delayAbortEval: "5s" },
+      p99Aborting(P99_MS),
     ],
     checks: ["rate>0.999"],
   },
-  summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
-};
+);
 
 const client = newClient();
 // Decoding 20 items back into JS costs k6 more CPU than the server spends deciding: the status is what is checked.

@@ -10,6 +10,7 @@
 import { check } from "k6";
 import grpc from "k6/net/grpc";
 import {
+  constantRateOptions,
   ensureConnected,
   homepageRequest,
   newClient,
@@ -27,26 +28,17 @@ const RATE = Number(__ENV.RATE || 300);
 const CANDIDATES = Number(__ENV.CANDIDATES || 100);
 const P99_MS = Number(__ENV.P99_MS || 20);
 
-export const options = {
-  scenarios: {
-    mixed: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: __ENV.DURATION || "30s",
-      preAllocatedVUs: Number(__ENV.VUS || 40),
-      maxVUs: Number(__ENV.MAX_VUS || 400),
-    },
-  },
-  thresholds: {
+export const options = constantRateOptions(
+  "mixed",
+  { rate: RATE, vus: 40, maxVus: 400 },
+  {
     "grpc_req_duration{kind:search}": [`p(99)<${P99_MS}`],
     "grpc_req_duration{kind:homepage}": [`p(99)<${P99_MS * 2}`],
     "grpc_req_duration{kind:track}": [`p(99)<${P99_MS * 2}`],
     "grpc_req_duration{kind:other}": [`p(99)<${P99_MS * 2}`],
     checks: ["rate>0.999"],
   },
-  summaryTrendStats: ["avg", "med", "p(95)", "p(99)", "max"],
-};
+);
 
 const client = newClient();
 const DISCARD = { discardResponseMessage: true };

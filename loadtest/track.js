@@ -12,7 +12,7 @@
 import { check } from "k6";
 import { Counter } from "k6/metrics";
 import grpc from "k6/net/grpc";
-import { ensureConnected, newClient, viewEvent } from "./lib/common.js";
+import { constantRateOptions, ensureConnected, newClient, p99Aborting, viewEvent } from "./lib/common.js";
 import { summaryOutputs } from "./lib/summary.js";
 
 const RATE = Number(__ENV.RATE || 50);
@@ -20,23 +20,11 @@ const BATCH = Number(__ENV.BATCH || 100);
 const P99_MS = Number(__ENV.P99_MS || 50);
 const accepted = new Counter("events_accepted");
 
-export const options = {
-  scenarios: {
-    track: {
-      executor: "constant-arrival-rate",
-      rate: RATE,
-      timeUnit: "1s",
-      duration: __ENV.DURATION || "30s",
-      preAllocatedVUs: Number(__ENV.VUS || 10),
-      maxVUs: Number(__ENV.MAX_VUS || 100),
-    },
-  },
-  thresholds: {
-    grpc_req_duration: [{ threshold: `p(99)<${P99_MS}`, abortOnFail: true, delayAbortEval: "5s" }],
-    checks: ["rate>0.999"],
-  },
-  summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
-};
+export const options = constantRateOptions(
+  "track",
+  { rate: RATE, vus: 10, maxVus: 100 },
+  { grpc_req_duration: [p99Aborting(P99_MS)], checks: ["rate>0.999"] },
+);
 
 const client = newClient();
 

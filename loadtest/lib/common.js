@@ -113,3 +113,28 @@ export function timed(fn) {
 }
 
 export { grpc };
+
+/**
+ * k6 options for one constant-arrival-rate scenario (open model) named
+ * `name`: RATE per second for DURATION, VUS pre-allocated up to MAX_VUS
+ * (each overridable by __ENV), and `thresholds` (each may abort the run).
+ */
+export function constantRateOptions(name, defaults, thresholds) {
+  return {
+    scenarios: {
+      [name]: {
+        executor: "constant-arrival-rate",
+        rate: Number(__ENV.RATE || defaults.rate),
+        timeUnit: "1s",
+        duration: __ENV.DURATION || "30s",
+        preAllocatedVUs: Number(__ENV.VUS || defaults.vus),
+        maxVUs: Number(__ENV.MAX_VUS || defaults.maxVus),
+      },
+    },
+    thresholds,
+    summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
+  };
+}
+
+/** A p99 threshold that aborts the run on breach (after 5 s of data). */
+export const p99Aborting = (ms) => ({ threshold: `p(99)<${ms}`, abortOnFail: true, delayAbortEval: "5s" });

@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     // Seed under the key prefix the server will read (RELEVANCE_KEY_PREFIX).
     const keyPrefix = options.redisKeyPrefix;
     const catalogStore =
-      parts.catalogStore ?? createRedisCatalogStore({ redis: redis!, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+      parts.catalogStore ??
+      createRedisCatalogStore({ redis: redis!, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
     const profileStore =
       parts.profileStore ??
       createRedisProfileStore({ redis: redis!, features, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });

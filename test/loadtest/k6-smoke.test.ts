@@ -10,9 +10,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { deleteByPrefix } from "../support/redis.js";
 import { findFreePort } from "../support/redis-process.js";
-import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../server/src/main.js", import.meta.url));
@@ -72,7 +72,13 @@ describe("k6 smoke against the real server and Redis", () => {
     try {
       output = execFileSync(k6, ["run", "--quiet", "--address", "127.0.0.1:0", "smoke.js"], {
         cwd: `${ROOT}/loadtest`,
-        env: { ...process.env, TARGET: `127.0.0.1:${port}`, ITEMS: "2000", PROFILES: "2000", SUMMARY_JSON: summary },
+        env: {
+          ...process.env,
+          TARGET: `127.0.0.1:${port}`,
+          ITEMS: "2000",
+          PROFILES: "2000",
+          SUMMARY_JSON: summary,
+        },
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
       });
