@@ -42,6 +42,8 @@ import { experienceHandlers } from "./grpc/experience-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
 import { policyServiceHandlers } from "./grpc/policy-service.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
+import { addHealth, type ServerHealth } from "./health/health.js";
+import { addReflection } from "./health/reflection.js";
 import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
@@ -107,6 +109,8 @@ export interface RelevanceServer {
   readonly policy: PolicyHolder;
   /** The per-channel decision streams adapters subscribe to; null without Redis. */
   readonly delivery: RedisDeliveryHub | null;
+  /** grpc.health.v1.Health of this server: follows Redis; NOT_SERVING once `close` starts. */
+  readonly health: ServerHealth;
   /** Trigger timers (Redis with the consumer on), or null. */
   readonly timers: TimerStore | null;
   /** Fires due triggers into the delivery streams; null without timers or with `triggerRunner` off. */
@@ -381,6 +385,8 @@ export async function createServer(
       onInternalError,
     }),
   );
+  const health = addHealth(grpc, redis);
+  if (options.reflection) addReflection(grpc);
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -403,6 +409,7 @@ export async function createServer(
     policy,
     consumer,
     delivery,
+    health,
     timers,
     triggers,
     port,
@@ -417,6 +424,8 @@ export async function createServer(
     kernelVersion: version,
     close(graceMs = 5000) {
       closed ??= (async () => {
+        // Load balancers and clients watching health stop sending first.
+        health.shutdown();
         await new Promise<void>((resolve) => {
           // tryShutdown never finishes while a stream stays open: force it after the grace time.
           const timer = setTimeout(() => {

@@ -142,6 +142,8 @@ export interface ServerOptions {
   triggers: TriggerOptions;
   /** Fire due triggers on this instance (any number of instances may). @default true */
   triggerRunner: boolean;
+  /** Serve gRPC server reflection (grpcurl, k6 without .proto files). @default true */
+  reflection: boolean;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -195,6 +197,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxSubscriptions: 64,
   triggers: Object.freeze({}),
   triggerRunner: true,
+  reflection: true,
 });
 
 function positiveInt(
