@@ -120,8 +120,14 @@ export interface RelevanceServer {
   /** "redis" or "memory": where profiles and the catalog are kept. */
   readonly storeKind: "redis" | "memory";
   readonly kernelVersion: string;
-  /** Stops accepting calls, lets running ones finish for up to `graceMs`, then closes everything. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Shuts down: health turns NOT_SERVING and Subscribe streams end at once;
+   * calls are still taken for `drainMs` (so load balancers and clients
+   * watching health move away first); then no new calls, running ones get
+   * the rest of `graceMs` to finish before they are cut; then workers, the
+   * consumer and Redis are closed.
+   */
+  close(graceMs?: number, drainMs?: number): Promise<void>;
 }
 
 /**
@@ -371,20 +377,18 @@ export async function createServer(
     grpcServiceDefinition(PolicyService),
     policyServiceHandlers({ holder: policy, onInternalError }),
   );
-  grpc.addService(
-    grpcServiceDefinition(DeliveryService),
-    deliveryServiceHandlers({
-      hub: delivery,
-      connect: () => createRedisClient(options.redisUrl, { connectionName: "relevance-delivery" }),
-      keyPrefix: options.redisKeyPrefix,
-      people,
-      caps,
-      policy: () => policy.current().policy,
-      log,
-      maxSubscriptions: options.maxSubscriptions,
-      onInternalError,
-    }),
-  );
+  const deliveryHandlers = deliveryServiceHandlers({
+    hub: delivery,
+    connect: () => createRedisClient(options.redisUrl, { connectionName: "relevance-delivery" }),
+    keyPrefix: options.redisKeyPrefix,
+    people,
+    caps,
+    policy: () => policy.current().policy,
+    log,
+    maxSubscriptions: options.maxSubscriptions,
+    onInternalError,
+  });
+  grpc.addService(grpcServiceDefinition(DeliveryService), deliveryHandlers.handlers);
   const health = addHealth(grpc, redis);
   if (options.reflection) addReflection(grpc);
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
@@ -422,16 +426,21 @@ export async function createServer(
     scorer,
     storeKind,
     kernelVersion: version,
-    close(graceMs = 5000) {
+    close(graceMs = 5000, drainMs = 0) {
       closed ??= (async () => {
+        const started = Date.now();
         // Load balancers and clients watching health stop sending first.
         health.shutdown();
+        deliveryHandlers.endAll();
+        const drain = Math.max(0, Math.min(drainMs, graceMs));
+        if (drain > 0) await new Promise((r) => setTimeout(r, drain));
+        const rest = Math.max(0, graceMs - (Date.now() - started));
         await new Promise<void>((resolve) => {
           // tryShutdown never finishes while a stream stays open: force it after the grace time.
           const timer = setTimeout(() => {
             grpc.forceShutdown();
             resolve();
-          }, graceMs);
+          }, rest);
           grpc.tryShutdown(() => {
             clearTimeout(timer);
             resolve();

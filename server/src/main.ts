@@ -13,7 +13,8 @@
  * RELEVANCE_POLICY_FILE (a policy in JSON or YAML, reloaded when it changes;
  * --policy overrides it), RELEVANCE_CART_IDLE_MS and RELEVANCE_BROWSE_IDLE_MS
  * (idle time before an abandonment trigger fires), RELEVANCE_DELIVERY_ACK_TIMEOUT_MS
- * (an unacked delivery goes to another adapter), LOG_LEVEL,
+ * (an unacked delivery goes to another adapter), RELEVANCE_SHUTDOWN_GRACE_MS (10000)
+ * and RELEVANCE_SHUTDOWN_DRAIN_MS (1000) for SIGTERM, LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
@@ -158,12 +159,19 @@ async function main(): Promise<void> {
     policy: server.policy.current().policy.version,
   });
 
+  // SIGTERM: NOT_SERVING at once, keep taking calls for the drain time, then
+  // let running calls finish within the grace time, then force; exit 0.
+  const graceMs = envInt("RELEVANCE_SHUTDOWN_GRACE_MS", 10_000);
+  const drainMs = envInt("RELEVANCE_SHUTDOWN_DRAIN_MS", 1_000);
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn("second signal: exiting now", { signal });
+      process.exit(1);
+    }
     stopping = true;
-    log.info("stopping", { signal });
-    server.close(5000).then(
+    log.info("stopping", { signal, graceMs, drainMs });
+    server.close(graceMs, drainMs).then(
       () => process.exit(0),
       (e: unknown) => {
         log.error("error while stopping", { err: e });

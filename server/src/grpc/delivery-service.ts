@@ -82,9 +82,11 @@ function ackFromProto(a: ProtoAck, i: number, nowMs: number, maxDeferMs: number)
  * INVALID_ARGUMENT naming the field; deliveries not acked by then stay
  * pending and come back to the consumer (or another one).
  */
-export function deliveryServiceHandlers(o: DeliveryServiceOptions): UntypedServiceImplementation {
+export function deliveryServiceHandlers(o: DeliveryServiceOptions): DeliveryHandlers {
   let open = 0;
-  return {
+  /** Ends every open stream cleanly (shutdown): adapters reconnect, to another instance if there is one. */
+  const enders = new Set<() => void>();
+  const handlers: UntypedServiceImplementation = {
     subscribe(call: ServerDuplexStream<Buffer, Buffer>) {
       let sub: Subscription | null = null;
       let ended = false;
@@ -93,6 +95,7 @@ export function deliveryServiceHandlers(o: DeliveryServiceOptions): UntypedServi
       const finish = (error: unknown | null) => {
         if (ended) return;
         ended = true;
+        enders.delete(endCleanly);
         if (sub !== null) {
           sub.close();
           open--;
@@ -205,6 +208,8 @@ export function deliveryServiceHandlers(o: DeliveryServiceOptions): UntypedServi
         }
       };
 
+      const endCleanly = () => finish(null);
+      enders.add(endCleanly);
       call.on("data", (bytes: Buffer) => {
         chain = chain.then(() => (ended ? undefined : handle(bytes))).catch((e: unknown) => finish(e));
       });
@@ -215,4 +220,16 @@ export function deliveryServiceHandlers(o: DeliveryServiceOptions): UntypedServi
       call.on("error", () => finish(null));
     },
   };
+  return {
+    handlers,
+    endAll() {
+      for (const end of [...enders]) end();
+    },
+  };
+}
+
+export interface DeliveryHandlers {
+  readonly handlers: UntypedServiceImplementation;
+  /** Ends every open Subscribe stream with OK; unacked deliveries stay pending for the adapter's next stream. */
+  endAll(): void;
 }
