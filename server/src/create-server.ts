@@ -335,6 +335,7 @@ export async function createServer(
       pipeline,
       limits: options,
       maxMessageBytes: options.maxMessageBytes,
+      maxInFlight: options.maxInFlightDecides,
       onInternalError,
     }),
     ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),

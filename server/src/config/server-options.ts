@@ -144,6 +144,8 @@ export interface ServerOptions {
   triggerRunner: boolean;
   /** Serve gRPC server reflection (grpcurl, k6 without .proto files). @default true */
   reflection: boolean;
+  /** Decide calls worked on at once; more are rejected at once with RESOURCE_EXHAUSTED. @default 512 */
+  maxInFlightDecides: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -198,6 +200,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   triggers: Object.freeze({}),
   triggerRunner: true,
   reflection: true,
+  maxInFlightDecides: 512,
 });
 
 function positiveInt(
@@ -239,6 +242,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "deliveryMaxDeliveries", 1, 1000);
   positiveInt(o, "deliveryMaxDeferMs", 1000, 400 * 24 * 3600_000);
   positiveInt(o, "maxSubscriptions", 1, 10_000);
+  positiveInt(o, "maxInFlightDecides", 1, 1_000_000);
   resolveTriggerConfig(o.triggers);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);

@@ -11,6 +11,12 @@ export interface DecisionServiceOptions {
   readonly limits: RequestLimits;
   /** Requests larger than this are rejected with a message naming option maxMessageBytes. */
   readonly maxMessageBytes: number;
+  /**
+   * Decide calls being worked on at once; one more is rejected at once with
+   * RESOURCE_EXHAUSTED, so overload sheds in microseconds instead of queueing
+   * into everyone's deadline.
+   */
+  readonly maxInFlight: number;
   readonly onInternalError: (cause: unknown) => void;
 }
 
@@ -20,15 +26,29 @@ export interface DecisionServiceOptions {
  * wire formats.
  */
 export function decisionServiceHandlers(options: DecisionServiceOptions): UntypedServiceImplementation {
-  const { pipeline, limits, maxMessageBytes, onInternalError } = options;
+  const { pipeline, limits, maxMessageBytes, maxInFlight, onInternalError } = options;
+  let inFlight = 0;
   return {
     decide(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      if (inFlight >= maxInFlight) {
+        callback(
+          toServiceError(
+            new DecisionError(
+              "OVERLOADED",
+              `decide: ${inFlight} calls in flight, the limit (option maxInFlightDecides); retry with backoff`,
+            ),
+          ),
+        );
+        return;
+      }
+      inFlight++;
       const isCancelled = () => call.cancelled;
       const deadline = call.getDeadline();
       const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
       run()
         .then((bytes) => callback(null, bytes))
-        .catch((e: unknown) => callback(toServiceError(e, onInternalError)));
+        .catch((e: unknown) => callback(toServiceError(e, onInternalError)))
+        .finally(() => inFlight--);
 
       async function run(): Promise<Buffer> {
         const bytes = call.request;
