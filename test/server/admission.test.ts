@@ -24,10 +24,11 @@ describe("Decide admission control (memory)", () => {
 
   beforeAll(async () => {
     target = await storeTarget("memory");
+    store = slowProfileStore(target.profileStore(), 300, true);
     t = await startTestServer(
       target,
       { maxInFlightDecides: 4, profileTimeoutMs: 2000 },
-      { profileStore: (store = slowProfileStore(target.profileStore(), 300, true)) },
+      { profileStore: store },
     );
   });
   afterAll(async () => {
