@@ -27,6 +27,8 @@ export interface AdapterOptions {
   /** Wait before reconnecting after the stream ended with an error, in ms (doubles up to 5 s). @default 200 */
   readonly reconnectMs?: number;
   readonly log?: AdapterLog;
+  /** The adapter's API key, when the server requires one. */
+  readonly apiKey?: string;
   readonly now?: () => number;
 }
 
@@ -149,38 +151,45 @@ export function runAdapter(o: AdapterOptions): RunningAdapter {
   };
 
   const connect = () => {
-    sub = openSubscription(o.address, o.channel, o.consumer, maxInFlight, {
-      onSubscribed: () => {
-        reconnectMs = o.reconnectMs ?? 200;
-        markReady();
+    sub = openSubscription(
+      o.address,
+      o.channel,
+      o.consumer,
+      maxInFlight,
+      {
+        onSubscribed: () => {
+          reconnectMs = o.reconnectMs ?? 200;
+          markReady();
+        },
+        onDelivery: (d) => {
+          stats.received++;
+          const task: Promise<void> = handle(d).then(
+            (ack) => answer(ack),
+            (e: unknown) => {
+              stats.failed++;
+              log("delivery failed", { deliveryId: d.deliveryId, err: String(e) });
+              answer(null);
+            },
+          );
+          inHand.add(task);
+          void task.finally(() => inHand.delete(task));
+        },
+        onEnd: (e) => {
+          sub = null;
+          pendingAcks = [];
+          pendingCredits = 0;
+          if (stopping) return stopped();
+          log("subscription ended; reconnecting", { err: e === null ? null : e.message, inMs: reconnectMs });
+          stats.reconnects++;
+          setTimeout(() => {
+            if (stopping) stopped();
+            else connect();
+          }, reconnectMs).unref();
+          reconnectMs = Math.min(reconnectMs * 2, 5000);
+        },
       },
-      onDelivery: (d) => {
-        stats.received++;
-        const task: Promise<void> = handle(d).then(
-          (ack) => answer(ack),
-          (e: unknown) => {
-            stats.failed++;
-            log("delivery failed", { deliveryId: d.deliveryId, err: String(e) });
-            answer(null);
-          },
-        );
-        inHand.add(task);
-        void task.finally(() => inHand.delete(task));
-      },
-      onEnd: (e) => {
-        sub = null;
-        pendingAcks = [];
-        pendingCredits = 0;
-        if (stopping) return stopped();
-        log("subscription ended; reconnecting", { err: e === null ? null : e.message, inMs: reconnectMs });
-        stats.reconnects++;
-        setTimeout(() => {
-          if (stopping) stopped();
-          else connect();
-        }, reconnectMs).unref();
-        reconnectMs = Math.min(reconnectMs * 2, 5000);
-      },
-    });
+      o.apiKey ?? "",
+    );
   };
   connect();
 

@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type ClientDuplexStream, credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { type ClientDuplexStream, credentials, Metadata, makeGenericClientConstructor } from "@grpc/grpc-js";
 import {
   AckOutcome,
   DeliveryService,
@@ -124,10 +124,16 @@ export function openSubscription(
   consumer: string,
   credits: number,
   handlers: SubscriptionHandlers,
+  /** Sent as "authorization: Bearer <apiKey>" when the server has API keys; "" for none. */
+  apiKey = "",
 ): SubscriptionClient {
   const Client = makeGenericClientConstructor(grpcServiceDefinition(DeliveryService), "DeliveryService");
   const client = new Client(address, credentials.createInsecure());
-  const call = (client as unknown as { subscribe(): ClientDuplexStream<Buffer, Buffer> }).subscribe();
+  const metadata = new Metadata();
+  if (apiKey !== "") metadata.set("authorization", `Bearer ${apiKey}`);
+  const call = (
+    client as unknown as { subscribe(m: Metadata): ClientDuplexStream<Buffer, Buffer> }
+  ).subscribe(metadata);
   let ended = false;
   const end = (e: Error | null) => {
     if (ended) return;

@@ -9,6 +9,7 @@ import {
 import type { Redis } from "ioredis";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
+import { createApiKeyStore } from "./auth/api-keys.js";
 import type { CapStore } from "./caps/cap-store.js";
 import { createMemoryCapStore, type MemoryCapStore } from "./caps/memory-cap-store.js";
 import { createRedisCapStore } from "./caps/redis-cap-store.js";
@@ -34,6 +35,7 @@ import { DecisionService } from "./gen/relevance/v1/decision_pb.js";
 import { DeliveryService } from "./gen/relevance/v1/delivery_pb.js";
 import { EventService, PersonService } from "./gen/relevance/v1/events_pb.js";
 import { PolicyService } from "./gen/relevance/v1/policy_pb.js";
+import { authorize } from "./grpc/authorize.js";
 import { catalogServiceHandlers } from "./grpc/catalog-service.js";
 import { decisionServiceHandlers } from "./grpc/decision-service.js";
 import { deliveryServiceHandlers } from "./grpc/delivery-service.js";
@@ -319,6 +321,8 @@ export async function createServer(
     : null;
 
   const onInternalError = (cause: unknown) => log.error("internal error", { err: cause });
+  // API keys: with none configured every caller is let in (development); health and reflection are always open.
+  const apiKeys = options.apiKeys.length > 0 ? createApiKeyStore(options.apiKeys) : null;
   const grpc = new Server({
     // Twice the option, so that messages between the two get our message naming
     // maxMessageBytes; larger ones are cut off by grpc-js before being buffered.
@@ -330,53 +334,72 @@ export async function createServer(
     // Channelz keeps per-call tracking objects; off, it no longer shows in CPU profiles under load.
     "grpc.enable_channelz": 0,
   });
-  grpc.addService(grpcServiceDefinition(DecisionService), {
-    ...decisionServiceHandlers({
-      pipeline,
-      limits: options,
-      maxMessageBytes: options.maxMessageBytes,
-      maxInFlight: options.maxInFlightDecides,
-      onInternalError,
-    }),
-    ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
-  });
+  grpc.addService(
+    grpcServiceDefinition(DecisionService),
+    authorize(
+      DecisionService,
+      {
+        ...decisionServiceHandlers({
+          pipeline,
+          limits: options,
+          maxMessageBytes: options.maxMessageBytes,
+          maxInFlight: options.maxInFlightDecides,
+          onInternalError,
+        }),
+        ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
+      },
+      apiKeys,
+    ),
+  );
   grpc.addService(
     grpcServiceDefinition(CatalogService),
-    catalogServiceHandlers({
-      manager: catalog,
-      itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
-      maxUpsertItems: options.maxUpsertItems,
-      maxUpdates: options.maxUpdates,
-      onInternalError,
-    }),
+    authorize(
+      CatalogService,
+      catalogServiceHandlers({
+        manager: catalog,
+        itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
+        maxUpsertItems: options.maxUpsertItems,
+        maxUpdates: options.maxUpdates,
+        onInternalError,
+      }),
+      apiKeys,
+    ),
   );
   grpc.addService(
     grpcServiceDefinition(EventService),
-    eventServiceHandlers({
-      intake,
-      hasher,
-      limits: options,
-      maxTrackEvents: options.maxTrackEvents,
-      maxTrackStreamEvents: options.maxTrackStreamEvents,
-      onInternalError,
-    }),
+    authorize(
+      EventService,
+      eventServiceHandlers({
+        intake,
+        hasher,
+        limits: options,
+        maxTrackEvents: options.maxTrackEvents,
+        maxTrackStreamEvents: options.maxTrackStreamEvents,
+        onInternalError,
+      }),
+      apiKeys,
+    ),
   );
   grpc.addService(
     grpcServiceDefinition(PersonService),
-    personServiceHandlers({
-      identity,
-      people,
-      hasher,
-      features: options.features,
-      featureConfig,
-      limits: options,
-      ...(timers !== null ? { timers } : {}),
-      onInternalError,
-    }),
+    authorize(
+      PersonService,
+      personServiceHandlers({
+        identity,
+        people,
+        hasher,
+        features: options.features,
+        featureConfig,
+        limits: options,
+        ...(timers !== null ? { timers } : {}),
+        onInternalError,
+      }),
+      apiKeys,
+    ),
   );
   grpc.addService(
     grpcServiceDefinition(PolicyService),
-    policyServiceHandlers({ holder: policy, onInternalError }),
+    authorize(PolicyService, policyServiceHandlers({ holder: policy, onInternalError }), apiKeys),
   );
   const deliveryHandlers = deliveryServiceHandlers({
     hub: delivery,
@@ -389,7 +412,10 @@ export async function createServer(
     maxSubscriptions: options.maxSubscriptions,
     onInternalError,
   });
-  grpc.addService(grpcServiceDefinition(DeliveryService), deliveryHandlers.handlers);
+  grpc.addService(
+    grpcServiceDefinition(DeliveryService),
+    authorize(DeliveryService, deliveryHandlers.handlers, apiKeys),
+  );
   const health = addHealth(grpc, redis);
   if (options.reflection) addReflection(grpc);
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);

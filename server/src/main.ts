@@ -14,14 +14,19 @@
  * --policy overrides it), RELEVANCE_CART_IDLE_MS and RELEVANCE_BROWSE_IDLE_MS
  * (idle time before an abandonment trigger fires), RELEVANCE_DELIVERY_ACK_TIMEOUT_MS
  * (an unacked delivery goes to another adapter), RELEVANCE_SHUTDOWN_GRACE_MS (10000)
- * and RELEVANCE_SHUTDOWN_DRAIN_MS (1000) for SIGTERM, LOG_LEVEL,
+ * and RELEVANCE_SHUTDOWN_DRAIN_MS (1000) for SIGTERM, RELEVANCE_API_KEYS_FILE (JSON or
+ * YAML list of callers: name, sha256 of the token, methods, scopes, tenant,
+ * ratePerSecond, burst; unset: no authentication), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
  * made over gRPC and printed.
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { toJson } from "@bufbuild/protobuf";
+import { parse as parseYaml } from "yaml";
+import type { ApiKeyConfig } from "./auth/api-keys.js";
 import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
 import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { seedStores } from "./cli/seed.js";
@@ -40,6 +45,15 @@ function envInt(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** The callers of RELEVANCE_API_KEYS_FILE (a JSON or YAML list, or `{ apiKeys: [...] }`); none when unset. */
+function apiKeysFrom(path: string): ApiKeyConfig[] {
+  if (path === "") return [];
+  const parsed: unknown = parseYaml(readFileSync(path, "utf8"));
+  const list = Array.isArray(parsed) ? parsed : (parsed as { apiKeys?: unknown } | null)?.apiKeys;
+  if (!Array.isArray(list)) throw new Error(`RELEVANCE_API_KEYS_FILE ${path}: expected a list of API keys`);
+  return list as ApiKeyConfig[];
 }
 
 /** "silver,gold,platinum" purchase values over the loyalty window, e.g. "200,1000,5000". */
@@ -99,10 +113,14 @@ async function main(): Promise<void> {
       "RELEVANCE_DELIVERY_ACK_TIMEOUT_MS",
       DEFAULT_SERVER_OPTIONS.deliveryAckTimeoutMs,
     ),
+    apiKeys: apiKeysFrom(process.env.RELEVANCE_API_KEYS_FILE ?? ""),
     // The demo runs under the demo policy unless another is named.
     policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? (demo ? DEMO_POLICY : ""),
   };
   const features = DEFAULT_SERVER_OPTIONS.features;
+  if ((options.apiKeys ?? []).length === 0) {
+    log.warn("no RELEVANCE_API_KEYS_FILE: every caller is let in (development only)");
+  }
 
   const parts: { -readonly [K in keyof ServerParts]: ServerParts[K] } = { log };
   if (redisUrl === "") {

@@ -31,7 +31,8 @@ const USAGE = `usage: relevance-adapter --channel <web|app|email|sms|push|in_sto
   --dedupe-window-ms <ms>     how long a delivered experience is remembered (default 7 days)
   --currency <ISO code>       currency of prices in rendered text (default EUR)
   --locale <tag>              locale when a delivery names none (default en-GB)
-  --templates <dir>           template directory (default adapters/templates)`;
+  --templates <dir>           template directory (default adapters/templates)
+  API key: environment RELEVANCE_API_KEY (sent as "authorization: Bearer …")`;
 
 const log: AdapterLog = (msg, fields) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     render: (d, nowMs) => renderDelivery(d, render, nowMs),
     maxInFlight: credits,
     log,
+    apiKey: process.env.RELEVANCE_API_KEY ?? "",
   });
   adapter.ready.then(() => log("subscribed", { channel, consumer, sink: sink.kind }));
   const stop = () => {

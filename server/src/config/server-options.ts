@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { MAX_TOP_K } from "../../../core-wasm/src/layout.js";
+import { type ApiKeyConfig, validateApiKeys } from "../auth/api-keys.js";
 import type { Policy as PolicyProto } from "../gen/relevance/v1/policy_pb.js";
 import { type FeatureOptions, resolveFeatureConfig } from "../profile/features/feature-config.js";
 import { resolveTriggerConfig, type TriggerOptions } from "../triggers/trigger-config.js";
@@ -146,6 +147,13 @@ export interface ServerOptions {
   reflection: boolean;
   /** Decide calls worked on at once; more are rejected at once with RESOURCE_EXHAUSTED. @default 512 */
   maxInFlightDecides: number;
+  /**
+   * Callers and their API keys (bearer tokens, kept as SHA-256), allowed
+   * methods, admin scope, tenant and rate limit; see server/src/auth/api-keys.ts.
+   * Empty: no authentication (development only). Health and reflection are always open.
+   * @default []
+   */
+  apiKeys: readonly ApiKeyConfig[];
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -201,6 +209,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   triggerRunner: true,
   reflection: true,
   maxInFlightDecides: 512,
+  apiKeys: Object.freeze([]),
 });
 
 function positiveInt(
@@ -243,6 +252,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "deliveryMaxDeferMs", 1000, 400 * 24 * 3600_000);
   positiveInt(o, "maxSubscriptions", 1, 10_000);
   positiveInt(o, "maxInFlightDecides", 1, 1_000_000);
+  validateApiKeys(o.apiKeys);
   resolveTriggerConfig(o.triggers);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);

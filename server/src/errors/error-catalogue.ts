@@ -28,6 +28,12 @@ export const ErrorCatalogue = {
   FAILED_PRECONDITION: { id: "RL1010", code: status.FAILED_PRECONDITION },
   /** A policy (SetPolicy) breaks the schema's rules; the message names the first problems by path. */
   INVALID_POLICY: { id: "RL1011", code: status.INVALID_ARGUMENT },
+  /** No API key, or one the server does not know (with API keys configured). */
+  UNAUTHENTICATED: { id: "RL1012", code: status.UNAUTHENTICATED },
+  /** The caller's key does not allow the method, or the method needs the admin scope. */
+  PERMISSION_DENIED: { id: "RL1013", code: status.PERMISSION_DENIED },
+  /** The caller is over its rate limit. */
+  RATE_LIMITED: { id: "RL1014", code: status.RESOURCE_EXHAUSTED },
   /** Anything unexpected. Details never leave the server. */
   INTERNAL: { id: "RL1999", code: status.INTERNAL },
 } as const;

@@ -55,8 +55,18 @@ export type ServiceClient<S extends DescService> = {
 export function createServiceClient<S extends DescService>(
   service: S,
   address: string,
-  options: { credentials?: ChannelCredentials; channelOptions?: ChannelOptions } = {},
+  options: {
+    credentials?: ChannelCredentials;
+    channelOptions?: ChannelOptions;
+    /** Sent with every call, e.g. `{ authorization: "Bearer <API key>" }`. */
+    metadata?: Readonly<Record<string, string>>;
+  } = {},
 ): ServiceClient<S> {
+  const metadata = () => {
+    const m = new Metadata();
+    for (const [k, v] of Object.entries(options.metadata ?? {})) m.set(k, v);
+    return m;
+  };
   const def: Record<string, ServiceDefinition[string]> = {};
   for (const m of service.methods) {
     def[m.localName] = {
@@ -80,14 +90,14 @@ export function createServiceClient<S extends DescService>(
     if (m.methodKind === "unary") {
       client[m.localName] = (req: MessageInitShape<DescMessage>, opts: CallOptions = {}) =>
         new Promise((resolve, reject) => {
-          call(create(m.input, req), new Metadata(), opts, (err: ServiceError | null, res: unknown) =>
+          call(create(m.input, req), metadata(), opts, (err: ServiceError | null, res: unknown) =>
             err ? reject(err) : resolve(res),
           );
         });
     } else if (m.methodKind === "client_streaming") {
       client[m.localName] = (reqs: Iterable<MessageInitShape<DescMessage>>, opts: CallOptions = {}) =>
         new Promise((resolve, reject) => {
-          const stream = call(new Metadata(), opts, (err: ServiceError | null, res: unknown) =>
+          const stream = call(metadata(), opts, (err: ServiceError | null, res: unknown) =>
             err ? reject(err) : resolve(res),
           ) as { write(m: unknown): boolean; end(): void };
           for (const r of reqs) stream.write(create(m.input, r));

@@ -1,0 +1,72 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
+import { ADMIN_METHODS, type ApiKeyStore } from "../auth/api-keys.js";
+import { DecisionError } from "../errors/index.js";
+import { toServiceError } from "./to-service-error.js";
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+/** Why a call may not go ahead, or null when it may. */
+function refusal(keys: ApiKeyStore, method: string, metadata: Metadata, nowMs: number): DecisionError | null {
+  const header = metadata.get("authorization")[0];
+  if (header === undefined) {
+    return new DecisionError(
+      "UNAUTHENTICATED",
+      'authorization: missing; send "authorization: Bearer <API key>"',
+    );
+  }
+  const m = BEARER.exec(String(header));
+  if (m === null) return new DecisionError("UNAUTHENTICATED", 'authorization: must be "Bearer <API key>"');
+  const caller = keys.find(m[1]!);
+  if (caller === null) return new DecisionError("UNAUTHENTICATED", "authorization: unknown API key");
+  if (!caller.allows(method)) {
+    return new DecisionError("PERMISSION_DENIED", `caller ${caller.name} may not call ${method}`);
+  }
+  if (ADMIN_METHODS.has(method) && !caller.admin) {
+    return new DecisionError("PERMISSION_DENIED", `caller ${caller.name}: ${method} needs the admin scope`);
+  }
+  if (!caller.take(nowMs)) {
+    return new DecisionError(
+      "RATE_LIMITED",
+      `caller ${caller.name}: over its rate limit of ${caller.ratePerSecond} calls a second; retry with backoff`,
+    );
+  }
+  return null;
+}
+
+/** What every grpc-js server call has: its metadata, and events (a stream is ended with "error"). */
+interface AnyCall {
+  readonly metadata: Metadata;
+  emit(event: "error", error: unknown): boolean;
+}
+type Handler = (call: AnyCall, callback?: (e: unknown) => void) => void;
+
+/**
+ * Wraps every handler of `service` so a call runs only for a caller whose
+ * bearer token names a configured key allowed the method (and the admin
+ * scope for admin methods) and within its rate: otherwise it ends at once
+ * with UNAUTHENTICATED, PERMISSION_DENIED or RESOURCE_EXHAUSTED, before any
+ * work. With no keys configured, `handlers` are returned as they are.
+ */
+export function authorize(
+  service: DescService,
+  handlers: UntypedServiceImplementation,
+  keys: ApiKeyStore | null,
+): UntypedServiceImplementation {
+  if (keys === null) return handlers;
+  const out: UntypedServiceImplementation = {};
+  for (const method of service.methods) {
+    const inner = handlers[method.localName] as unknown as Handler | undefined;
+    if (inner === undefined) continue;
+    const path = `${service.typeName}/${method.name}`;
+    const answersOnce = method.methodKind === "unary" || method.methodKind === "client_streaming";
+    const wrapped: Handler = (call, callback) => {
+      const no = refusal(keys, path, call.metadata, Date.now());
+      if (no === null) return inner(call, callback);
+      if (answersOnce) callback?.(toServiceError(no));
+      else call.emit("error", toServiceError(no));
+    };
+    (out as Record<string, unknown>)[method.localName] = wrapped;
+  }
+  return out;
+}
