@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
+import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Channel } from "../../server/src/gen/relevance/v1/common_pb.js";
 import {
@@ -14,6 +15,7 @@ import {
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { parsePolicyText } from "../../server/src/policy/parse-policy.js";
 import {
+  grpcError,
   type StoreTarget,
   startTestServer,
   storeTarget,
@@ -87,5 +89,11 @@ describe("caps through Decide (redis)", () => {
     expect((await t.decision.release({ userId: "released", decisionId: undelivered })).released).toBe(1);
     expect((await t.decision.release({ userId: "released", decisionId: undelivered })).released).toBe(0);
     expect((await decide("released", Channel.EMAIL)).items.map((i) => i.sku)).toEqual(["bag"]);
+  });
+
+  it("should refuse a decision id no decision can have with INVALID_ARGUMENT (found by the RPC fuzzer)", async () => {
+    const e = await grpcError(t.decision.release({ userId: "released", decisionId: "a}b" }));
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toBe("decision_id: must not contain '}'");
   });
 });

@@ -76,6 +76,8 @@ export function experienceHandlers(options: ExperienceHandlersOptions): { redeem
       const req = decodeMessage(ReleaseRequestSchema, bytes);
       const userId = required("user_id", req.userId, maxUserIdLength, "maxUserIdLength");
       const decisionId = required("decision_id", req.decisionId, MAX_ID);
+      // Decision ids name Redis keys inside a person's {hash tag}: a '}' could never be one of ours.
+      if (decisionId.includes("}")) throw invalidField("decision_id", "must not contain '}'");
       const personId = await people.resolve(userId);
       return encodeMessage(ReleaseResponseSchema, { released: await caps.release(personId, decisionId) });
     }),
