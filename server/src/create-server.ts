@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { DescService } from "@bufbuild/protobuf";
 import {
   Server,
   ServerCredentials,
@@ -49,6 +50,7 @@ import { addReflection } from "./health/reflection.js";
 import { createIdentifierHasher } from "./identity/identifier-hasher.js";
 import { createIdentityResolver, type IdentityResolver } from "./identity/identity-resolver.js";
 import { createLogger, type Logger } from "./log.js";
+import { createServerMetrics } from "./metrics/metrics.js";
 import { createDecisionPipeline, type DecisionPipeline } from "./pipeline/decision-pipeline.js";
 import { modelWeights } from "./policy/compile-policy.js";
 import { personalTokens } from "./policy/finish-decision.js";
@@ -111,6 +113,8 @@ export interface RelevanceServer {
   readonly policy: PolicyHolder;
   /** The per-channel decision streams adapters subscribe to; null without Redis. */
   readonly delivery: RedisDeliveryHub | null;
+  /** The port of `GET /metrics` (Prometheus), or null when metrics are off. */
+  readonly metricsPort: number | null;
   /** grpc.health.v1.Health of this server: follows Redis; NOT_SERVING once `close` starts. */
   readonly health: ServerHealth;
   /** Trigger timers (Redis with the consumer on), or null. */
@@ -244,6 +248,20 @@ export async function createServer(
     maxExclusions: options.maxExclusions,
     maxPoolQueue: options.maxPoolQueue,
   });
+  const metrics =
+    options.metricsPort === null
+      ? null
+      : createServerMetrics({
+          pipeline: () => pipeline.stats,
+          pool: () => scorer.poolState(),
+          eventBacklog: async () => {
+            const b = await eventLog.backlog();
+            return b.undelivered + b.pending;
+          },
+          delivery: () => delivery?.stats ?? null,
+        });
+  const observeStage =
+    metrics === null ? undefined : (stage: string, ms: number) => metrics.observeStage(stage, ms);
   const pipeline = createDecisionPipeline({
     store: profiles,
     catalog: resident,
@@ -256,6 +274,7 @@ export async function createServer(
     profileTimeoutMs: options.profileTimeoutMs,
     reserveMs: options.reserveMs,
     minProfileEvents: options.minProfileEvents,
+    ...(observeStage !== undefined ? { observeStage } : {}),
   });
 
   const delivery =
@@ -323,6 +342,8 @@ export async function createServer(
   const onInternalError = (cause: unknown) => log.error("internal error", { err: cause });
   // API keys: with none configured every caller is let in (development); health and reflection are always open.
   const apiKeys = options.apiKeys.length > 0 ? createApiKeyStore(options.apiKeys) : null;
+  const observed = (service: DescService, handlers: UntypedServiceImplementation) =>
+    metrics === null ? handlers : metrics.instrument(service, handlers);
   const grpc = new Server({
     // Twice the option, so that messages between the two get our message naming
     // maxMessageBytes; larger ones are cut off by grpc-js before being buffered.
@@ -334,73 +355,55 @@ export async function createServer(
     // Channelz keeps per-call tracking objects; off, it no longer shows in CPU profiles under load.
     "grpc.enable_channelz": 0,
   });
-  grpc.addService(
-    grpcServiceDefinition(DecisionService),
-    authorize(
-      DecisionService,
-      {
-        ...decisionServiceHandlers({
-          pipeline,
-          limits: options,
-          maxMessageBytes: options.maxMessageBytes,
-          maxInFlight: options.maxInFlightDecides,
-          onInternalError,
-        }),
-        ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
-      },
-      apiKeys,
-    ),
+  /** Every relevance.v1 service goes through the same doors: metrics outermost, then API keys. */
+  const serve = (service: DescService, handlers: UntypedServiceImplementation) =>
+    grpc.addService(grpcServiceDefinition(service), observed(service, authorize(service, handlers, apiKeys)));
+  serve(DecisionService, {
+    ...decisionServiceHandlers({
+      pipeline,
+      limits: options,
+      maxMessageBytes: options.maxMessageBytes,
+      maxInFlight: options.maxInFlightDecides,
+      ...(observeStage !== undefined ? { observeStage } : {}),
+      onInternalError,
+    }),
+    ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
+  });
+  serve(
+    CatalogService,
+    catalogServiceHandlers({
+      manager: catalog,
+      itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
+      maxUpsertItems: options.maxUpsertItems,
+      maxUpdates: options.maxUpdates,
+      onInternalError,
+    }),
   );
-  grpc.addService(
-    grpcServiceDefinition(CatalogService),
-    authorize(
-      CatalogService,
-      catalogServiceHandlers({
-        manager: catalog,
-        itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
-        maxUpsertItems: options.maxUpsertItems,
-        maxUpdates: options.maxUpdates,
-        onInternalError,
-      }),
-      apiKeys,
-    ),
+  serve(
+    EventService,
+    eventServiceHandlers({
+      intake,
+      hasher,
+      limits: options,
+      maxTrackEvents: options.maxTrackEvents,
+      maxTrackStreamEvents: options.maxTrackStreamEvents,
+      onInternalError,
+    }),
   );
-  grpc.addService(
-    grpcServiceDefinition(EventService),
-    authorize(
-      EventService,
-      eventServiceHandlers({
-        intake,
-        hasher,
-        limits: options,
-        maxTrackEvents: options.maxTrackEvents,
-        maxTrackStreamEvents: options.maxTrackStreamEvents,
-        onInternalError,
-      }),
-      apiKeys,
-    ),
+  serve(
+    PersonService,
+    personServiceHandlers({
+      identity,
+      people,
+      hasher,
+      features: options.features,
+      featureConfig,
+      limits: options,
+      ...(timers !== null ? { timers } : {}),
+      onInternalError,
+    }),
   );
-  grpc.addService(
-    grpcServiceDefinition(PersonService),
-    authorize(
-      PersonService,
-      personServiceHandlers({
-        identity,
-        people,
-        hasher,
-        features: options.features,
-        featureConfig,
-        limits: options,
-        ...(timers !== null ? { timers } : {}),
-        onInternalError,
-      }),
-      apiKeys,
-    ),
-  );
-  grpc.addService(
-    grpcServiceDefinition(PolicyService),
-    authorize(PolicyService, policyServiceHandlers({ holder: policy, onInternalError }), apiKeys),
-  );
+  serve(PolicyService, policyServiceHandlers({ holder: policy, onInternalError }));
   const deliveryHandlers = deliveryServiceHandlers({
     hub: delivery,
     connect: () => createRedisClient(options.redisUrl, { connectionName: "relevance-delivery" }),
@@ -412,13 +415,11 @@ export async function createServer(
     maxSubscriptions: options.maxSubscriptions,
     onInternalError,
   });
-  grpc.addService(
-    grpcServiceDefinition(DeliveryService),
-    authorize(DeliveryService, deliveryHandlers.handlers, apiKeys),
-  );
+  serve(DeliveryService, deliveryHandlers.handlers);
   const health = addHealth(grpc, redis);
   if (options.reflection) addReflection(grpc);
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
+  const metricsPort = metrics === null ? null : await metrics.listen(options.host, options.metricsPort ?? 0);
   const port = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),
@@ -441,6 +442,7 @@ export async function createServer(
     consumer,
     delivery,
     health,
+    metricsPort,
     timers,
     triggers,
     port,

@@ -16,7 +16,8 @@
  * (an unacked delivery goes to another adapter), RELEVANCE_SHUTDOWN_GRACE_MS (10000)
  * and RELEVANCE_SHUTDOWN_DRAIN_MS (1000) for SIGTERM, RELEVANCE_API_KEYS_FILE (JSON or
  * YAML list of callers: name, sha256 of the token, methods, scopes, tenant,
- * ratePerSecond, burst; unset: no authentication), LOG_LEVEL,
+ * ratePerSecond, burst; unset: no authentication), RELEVANCE_METRICS_PORT (e.g. 9464:
+ * Prometheus metrics at /metrics on HOST; unset: none), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
       DEFAULT_SERVER_OPTIONS.deliveryAckTimeoutMs,
     ),
     apiKeys: apiKeysFrom(process.env.RELEVANCE_API_KEYS_FILE ?? ""),
+    // Off unless asked for: several instances on one host would fight over one default port.
+    metricsPort:
+      (process.env.RELEVANCE_METRICS_PORT ?? "") === "" ? null : envInt("RELEVANCE_METRICS_PORT", 9464),
     // The demo runs under the demo policy unless another is named.
     policyFile: argValue(args, "--policy") ?? process.env.RELEVANCE_POLICY_FILE ?? (demo ? DEMO_POLICY : ""),
   };

@@ -154,6 +154,12 @@ export interface ServerOptions {
    * @default []
    */
   apiKeys: readonly ApiKeyConfig[];
+  /**
+   * Serve Prometheus metrics on `http://<host>:<metricsPort>/metrics`; 0 picks
+   * a free port; null: no metrics (and no stage timing on the hot path).
+   * @default null
+   */
+  metricsPort: number | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -210,6 +216,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   reflection: true,
   maxInFlightDecides: 512,
   apiKeys: Object.freeze([]),
+  metricsPort: null,
 });
 
 function positiveInt(
@@ -253,6 +260,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "maxSubscriptions", 1, 10_000);
   positiveInt(o, "maxInFlightDecides", 1, 1_000_000);
   validateApiKeys(o.apiKeys);
+  if (o.metricsPort !== null) positiveInt(o, "metricsPort", 0, 65535);
   resolveTriggerConfig(o.triggers);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);

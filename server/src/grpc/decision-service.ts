@@ -17,6 +17,8 @@ export interface DecisionServiceOptions {
    * into everyone's deadline.
    */
   readonly maxInFlight: number;
+  /** Told how long decoding (with validation) and encoding took (metrics). */
+  readonly observeStage?: (stage: "decode" | "encode", ms: number) => void;
   readonly onInternalError: (cause: unknown) => void;
 }
 
@@ -58,9 +60,16 @@ export function decisionServiceHandlers(options: DecisionServiceOptions): Untype
             exceedsLimit("message", bytes.length, maxMessageBytes, "maxMessageBytes", " bytes"),
           );
         }
+        const observe = options.observeStage;
+        let t0 = observe === undefined ? 0 : performance.now();
         const req = validateDecisionRequest(decodeDecideRequest(bytes), limits);
+        if (observe !== undefined) observe("decode", performance.now() - t0);
         const decision = await pipeline.decide(req, { deadlineMs, isCancelled });
-        return encodeDecideResponse(decision);
+        if (observe === undefined) return encodeDecideResponse(decision);
+        t0 = performance.now();
+        const out = encodeDecideResponse(decision);
+        observe("encode", performance.now() - t0);
+        return out;
       }
     },
   };

@@ -70,6 +70,8 @@ export interface DecisionPipelineOptions {
   readonly capsTimeoutMs?: number;
   /** Behaviour events a profile needs to be personalised with (see `resolvePerson`). @default 0 */
   readonly minProfileEvents?: number;
+  /** Told how long each stage took (metrics): the profile read, scoring (pool queue and kernel), the cap reservation. */
+  readonly observeStage?: (stage: "profile" | "score" | "caps", ms: number) => void;
   readonly now?: () => number;
 }
 
@@ -176,7 +178,10 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         throw invalidField("use_case", `"${req.useCase}" is not a use case of policy ${policy.version}`);
       }
       stopIfGone(call, "the profile read");
+      const observe = options.observeStage;
+      let t0 = observe === undefined ? 0 : performance.now();
       const read = await readPerson(req, call);
+      if (observe !== undefined) observe("profile", performance.now() - t0);
       stopIfGone(call, "scoring");
       // Read now, not before the profile read: the catalog may change meanwhile.
       const catalogVersion = `c${catalog.version}`;
@@ -247,6 +252,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const applicable = useCase === undefined ? null : applicableCaps(policy, useCase, plan.channel);
       const itemCaps = applicable !== null && (applicable.item.length > 0 || applicable.offer.length > 0);
       const k = itemCaps ? Math.min(MAX_TOP_K, req.limit * 2 + 8) : req.limit;
+      if (observe !== undefined) t0 = performance.now();
       const result: ScoreResult = await scorer.score({
         candidates,
         k,
@@ -260,6 +266,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         redeemed,
         categoryBoost: plan.categoryBoost,
       });
+      if (observe !== undefined) observe("score", performance.now() - t0);
       if (result.ran === "pool") stats.pooled++;
       else stats.inline++;
       if (result.saturated) degradations = [...degradations, Degradation.POOL_SATURATED];
@@ -324,10 +331,12 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       let chosen = finished.items.slice(0, req.limit);
       if (finished.reserve) {
         stopIfGone(call, "the cap reservation");
+        if (observe !== undefined) t0 = performance.now();
         const reservation = await reserveCaps(
           reservationFor(personId, decisionId, finished, req.limit),
           call,
         );
+        if (observe !== undefined) observe("caps", performance.now() - t0);
         if (reservation === null) {
           degradations = [...degradations, Degradation.CAPS_UNAVAILABLE];
           // Fail closed: without a reservation a capped decision could exceed its caps.

@@ -126,6 +126,8 @@ export interface Scorer {
    */
   scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
   readonly threads: number;
+  /** The pool's state for metrics: share of worker time busy (0..1) and jobs waiting; zeros without a pool. */
+  poolState(): { utilization: number; queued: number };
   close(): Promise<void>;
 }
 
@@ -174,6 +176,12 @@ class KernelScorer implements Scorer {
     if (small || this.pool === null) return this.scoreInline(job);
     if (this.pool.queueSize >= o.maxPoolQueue) return { ...this.scoreInline(job), saturated: true };
     return this.scorePooled(job);
+  }
+
+  poolState(): { utilization: number; queued: number } {
+    return this.pool === null
+      ? { utilization: 0, queued: 0 }
+      : { utilization: this.pool.utilization, queued: this.pool.queueSize };
   }
 
   scoreInline(job: ScoreJob): ScoreResult {
