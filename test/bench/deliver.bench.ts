@@ -36,7 +36,7 @@ import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
 import { deliverWithKillRestart, enqueueDecisions } from "../delivery/support/kill-restart.js";
 import { person } from "../policy/support/people.js";
 import { startRedisServer } from "../support/redis-process.js";
-import { startServerProcess } from "./support/server-process.js";
+import { startServerProcess } from "../support/server-process.js";
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 30_000);
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 5_000);

@@ -33,8 +33,8 @@ import { type EventSchema, TrackRequestSchema } from "../../server/src/gen/relev
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
+import { startServerProcess } from "../support/server-process.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { startServerProcess } from "./support/server-process.js";
 import { quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);

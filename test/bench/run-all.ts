@@ -18,9 +18,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startRedisServer } from "../support/redis-process.js";
+import { startServerProcess } from "../support/server-process.js";
 import { type CurvePoint, latencyThroughputSvg } from "./support/latency-chart.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { startServerProcess } from "./support/server-process.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const OUT = `${ROOT}bench/`;

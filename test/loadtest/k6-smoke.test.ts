@@ -5,17 +5,15 @@
  * Go module by `loadtest/install-k6.sh` (run by `pretest`). k6 exits non-zero
  * when any check of any RPC fails.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { deleteByPrefix } from "../support/redis.js";
 import { findFreePort } from "../support/redis-process.js";
+import { startServerProcess } from "../support/server-process.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = fileURLToPath(new URL("../../server/src/main.js", import.meta.url));
 const PREFIX = `t:k6-${process.pid}:`;
 
 describe("k6 smoke against the real server and Redis", () => {
@@ -26,33 +24,17 @@ describe("k6 smoke against the real server and Redis", () => {
   beforeAll(async () => {
     k6 = execFileSync("sh", ["loadtest/install-k6.sh"], { cwd: ROOT, encoding: "utf8" }).trim();
     port = await findFreePort();
-    server = spawn(process.execPath, [MAIN, "--demo"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        REDIS_URL: inject("redisUrl"),
+    server = await startServerProcess(
+      inject("redisUrl"),
+      port,
+      {
         RELEVANCE_KEY_PREFIX: PREFIX,
         RELEVANCE_IDENTITY_KEY: "k6-smoke-identity-key-0123456789",
         DEMO_ITEMS: "2000",
         DEMO_PROFILES: "2000",
-        LOG_LEVEL: "warn",
       },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    const client = createServiceClient(DecisionService, `127.0.0.1:${port}`);
-    try {
-      for (let i = 0; ; i++) {
-        try {
-          await client.decide({ userId: "probe", channel: 1, useCase: "search" });
-          break;
-        } catch (e) {
-          if (server.exitCode !== null || i > 300) throw new Error(`server did not start: ${String(e)}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    } finally {
-      client.close();
-    }
+      ["--demo"],
+    );
   }, 240_000);
 
   afterAll(async () => {

@@ -6,9 +6,7 @@
  * streams are refused the same way; health stays open.
  */
 import { hash } from "node:crypto";
-import { createRequire } from "node:module";
-import { credentials, loadPackageDefinition, type ServiceError, status } from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSubscription } from "../../adapters/src/subscription-client.js";
 import type { ApiKeyConfig } from "../../server/src/auth/api-keys.js";
@@ -19,6 +17,7 @@ import { EventService } from "../../server/src/gen/relevance/v1/events_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
 import { BASE_OPTIONS, errorId } from "./support/harness.js";
+import { healthClient } from "./support/health-client.js";
 
 const sha = (token: string) => hash("sha256", token, "hex");
 const KEYS: ApiKeyConfig[] = [
@@ -150,28 +149,8 @@ describe("API keys (memory)", () => {
   });
 
   it("should keep health open to probes without a token", async () => {
-    const require = createRequire(import.meta.url);
-    const pkg = loadPackageDefinition(
-      loadSync((require("grpc-health-check") as { protoPath: string }).protoPath, { enums: String }),
-    ) as unknown as {
-      grpc: {
-        health: {
-          v1: {
-            Health: new (
-              a: string,
-              c: unknown,
-            ) => {
-              check(r: unknown, cb: (e: Error | null, r: { status: string }) => void): void;
-              close(): void;
-            };
-          };
-        };
-      };
-    };
-    const health = new pkg.grpc.health.v1.Health(server.address, credentials.createInsecure());
-    const got = await new Promise<string>((resolve, reject) =>
-      health.check({ service: "" }, (e, r) => (e ? reject(e) : resolve(r.status))),
-    );
+    const health = healthClient(server.address);
+    const got = await health.check("");
     health.close();
     expect(got).toBe("SERVING");
   });

@@ -19,9 +19,9 @@ import { createServer, type RelevanceServer } from "../../server/src/create-serv
 import { silentLogger } from "../../server/src/log.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redis-process.js";
 import { BASE_OPTIONS } from "./support/harness.js";
+import { type HealthClient, healthClient } from "./support/health-client.js";
 
 const require = createRequire(import.meta.url);
-const healthProto = (require("grpc-health-check") as { protoPath: string }).protoPath;
 const reflectionProto = require
   .resolve("@grpc/reflection/package.json")
   .replace(/package\.json$/, "build/proto/grpc/reflection/v1/reflection.proto");
@@ -32,12 +32,6 @@ function clientOf(protoPath: string, path: string[], address: string) {
   for (const p of path) node = (node as GrpcObject)[p] as GrpcObject;
   const Ctor = node as unknown as ServiceClientConstructor;
   return new Ctor(address, credentials.createInsecure());
-}
-
-interface HealthClient {
-  check(req: { service: string }, cb: (e: Error | null, r: { status: string }) => void): void;
-  watch(req: { service: string }): NodeJS.EventEmitter & { cancel(): void };
-  close(): void;
 }
 
 describe("health and reflection (own redis)", () => {
@@ -51,11 +45,7 @@ describe("health and reflection (own redis)", () => {
       { ...BASE_OPTIONS, redisUrl: redis.url, identityKey: "health-test-identity-key-0123", consumer: false },
       { log: silentLogger },
     );
-    health = clientOf(
-      healthProto,
-      ["grpc", "health", "v1", "Health"],
-      server.address,
-    ) as unknown as HealthClient;
+    health = healthClient(server.address);
   });
   afterAll(async () => {
     health?.close();
@@ -63,10 +53,7 @@ describe("health and reflection (own redis)", () => {
     await redis?.stop();
   });
 
-  const check = (service: string) =>
-    new Promise<string>((resolve, reject) =>
-      health.check({ service }, (e, r) => (e ? reject(e) : resolve(r.status))),
-    );
+  const check = (service: string) => health.check(service);
   const eventually = async (service: string, want: string) => {
     const until = Date.now() + 10_000;
     let got = await check(service);
@@ -120,7 +107,7 @@ describe("health and reflection (own redis)", () => {
   }, 30_000);
 
   it("should tell a watcher NOT_SERVING as soon as shutdown begins", async () => {
-    const watch = health.watch({ service: "relevance.v1.DecisionService" });
+    const watch = health.watch("relevance.v1.DecisionService");
     const seen: string[] = [];
     const notServing = new Promise<void>((resolve) =>
       watch.on("data", (r: { status: string }) => {

@@ -4,11 +4,7 @@
  * stop sending, every unary call sent succeeds, the open Subscribe stream is
  * ended cleanly, and the process exits 0 within the grace time plus 1 s.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { credentials, loadPackageDefinition } from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSubscription } from "../../adapters/src/subscription-client.js";
 import { DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
@@ -16,12 +12,12 @@ import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { deleteByPrefix } from "../support/redis.js";
 import { findFreePort } from "../support/redis-process.js";
+import { startServerProcess } from "../support/server-process.js";
+import { healthClient } from "./support/health-client.js";
 
-const MAIN = fileURLToPath(new URL("../../server/src/main.js", import.meta.url));
 const PREFIX = `t:sigterm-${process.pid}:`;
 const GRACE_MS = 3000;
 const DRAIN_MS = 500;
-const require = createRequire(import.meta.url);
 
 describe("SIGTERM under load (real server process, redis)", () => {
   let server: ChildProcess;
@@ -30,30 +26,12 @@ describe("SIGTERM under load (real server process, redis)", () => {
   beforeAll(async () => {
     const port = await findFreePort();
     address = `127.0.0.1:${port}`;
-    server = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        REDIS_URL: inject("redisUrl"),
-        RELEVANCE_KEY_PREFIX: PREFIX,
-        RELEVANCE_IDENTITY_KEY: "sigterm-test-identity-key-012345",
-        RELEVANCE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        RELEVANCE_SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+    server = await startServerProcess(inject("redisUrl"), port, {
+      RELEVANCE_KEY_PREFIX: PREFIX,
+      RELEVANCE_IDENTITY_KEY: "sigterm-test-identity-key-012345",
+      RELEVANCE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      RELEVANCE_SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
     });
-    const probe = createServiceClient(DecisionService, address);
-    for (let i = 0; ; i++) {
-      try {
-        await probe.decide({ userId: "probe", channel: 1, useCase: "search" });
-        break;
-      } catch (e) {
-        if (server.exitCode !== null || i > 200) throw new Error(`server did not start: ${String(e)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    probe.close();
   }, 60_000);
 
   afterAll(async () => {
@@ -65,20 +43,9 @@ describe("SIGTERM under load (real server process, redis)", () => {
 
   it("should fail no unary call and exit 0 within the grace time plus 1 s", async () => {
     // A client that stops sending once health says NOT_SERVING, as a load balancer would.
-    const pkg = loadPackageDefinition(
-      loadSync((require("grpc-health-check") as { protoPath: string }).protoPath, { enums: String }),
-    ) as unknown as {
-      grpc: {
-        health: {
-          v1: {
-            Health: new (a: string, c: unknown) => { watch(r: unknown): NodeJS.EventEmitter; close(): void };
-          };
-        };
-      };
-    };
-    const health = new pkg.grpc.health.v1.Health(address, credentials.createInsecure());
+    const health = healthClient(address);
     let draining = false;
-    const watch = health.watch({ service: "relevance.v1.DecisionService" });
+    const watch = health.watch("relevance.v1.DecisionService");
     watch.on("data", (r: { status: string }) => {
       if (r.status === "NOT_SERVING") draining = true;
     });

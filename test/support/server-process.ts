@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { status } from "@grpc/grpc-js";
-import { DecisionService } from "../../../server/src/gen/relevance/v1/decision_pb.js";
-import { createServiceClient } from "../../../server/src/grpc/service-client.js";
+import { DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
+import { createServiceClient } from "../../server/src/grpc/service-client.js";
 
 /** The HMAC key benchmark servers hash identifiers with. */
 export const BENCH_IDENTITY_KEY = "bench-identity-key-0123456789abcdef";
@@ -15,10 +15,11 @@ export async function startServerProcess(
   redisUrl: string,
   port: number,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): Promise<ChildProcess> {
-  const script = new URL("../../../server/src/main.js", import.meta.url).pathname;
+  const script = new URL("../../server/src/main.js", import.meta.url).pathname;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: {
       ...process.env,
       REDIS_URL: redisUrl,
@@ -31,7 +32,7 @@ export async function startServerProcess(
   });
   const client = createServiceClient(DecisionService, `127.0.0.1:${port}`);
   try {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       try {
         await client.decide({ userId: "probe", channel: 1, useCase: "search" });
         return child;
@@ -46,5 +47,5 @@ export async function startServerProcess(
     client.close();
   }
   child.kill("SIGKILL");
-  throw new Error("server did not start within 20 s");
+  throw new Error("server did not start within 60 s");
 }

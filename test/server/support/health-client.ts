@@ -1,0 +1,32 @@
+import type { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
+import { credentials, loadPackageDefinition } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+
+/** A grpc.health.v1.Health client, loaded from grpc-health-check's own proto. */
+export interface HealthClient {
+  check(service: string): Promise<string>;
+  watch(service: string): EventEmitter & { cancel(): void };
+  close(): void;
+}
+
+type RawHealth = {
+  check(r: { service: string }, cb: (e: Error | null, r: { status: string }) => void): void;
+  watch(r: { service: string }): EventEmitter & { cancel(): void };
+  close(): void;
+};
+
+export function healthClient(address: string): HealthClient {
+  const require = createRequire(import.meta.url);
+  const protoPath = (require("grpc-health-check") as { protoPath: string }).protoPath;
+  const pkg = loadPackageDefinition(loadSync(protoPath, { enums: String })) as unknown as {
+    grpc: { health: { v1: { Health: new (a: string, c: unknown) => RawHealth } } };
+  };
+  const raw = new pkg.grpc.health.v1.Health(address, credentials.createInsecure());
+  return {
+    check: (service) =>
+      new Promise((resolve, reject) => raw.check({ service }, (e, r) => (e ? reject(e) : resolve(r.status)))),
+    watch: (service) => raw.watch({ service }),
+    close: () => raw.close(),
+  };
+}
