@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PersonEvent } from "../../server/src/domain/event.js";
 import { planTimers } from "../../server/src/triggers/plan-timers.js";
-import type { TimerChange, TimerSet } from "../../server/src/triggers/timer-store.js";
+import type { TimerChange } from "../../server/src/triggers/timer-store.js";
 import { resolveTriggerConfig, type TriggerKind } from "../../server/src/triggers/trigger-config.js";
 import {
   cart,
@@ -17,27 +17,13 @@ import {
   uncart,
   view,
 } from "../profile/features/feature-fixture.js";
+import { timerSet } from "./support.js";
 
 const MIN = 60_000;
 const config = resolveTriggerConfig();
 const t = T0 + 10 * 3600_000; // 2025-03-01 10:00 UTC
 
-/** A set change with the fields a test does not name at their neutral values. */
-function set(kind: TriggerKind, dueMs: number, fields: Partial<TimerSet> = {}): TimerSet {
-  return {
-    kind,
-    op: "set",
-    dueMs,
-    due: "later",
-    addSkus: [],
-    removeSkus: [],
-    replaceSkus: false,
-    maxSkus: 10,
-    cancelWhenEmpty: false,
-    unlessLive: null,
-    ...fields,
-  };
-}
+const set = timerSet;
 const cancel = (kind: TriggerKind): TimerChange => ({ kind, op: "cancel" });
 const skus = (...pairs: [string, number][]) => pairs.map(([sku, atMs]) => ({ sku, atMs }));
 

@@ -5,6 +5,8 @@ import type { Profile } from "../../server/src/domain/profile.js";
 import type { Policy as PolicyProto } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import type { Logger } from "../../server/src/log.js";
 import { parsePolicyText } from "../../server/src/policy/parse-policy.js";
+import type { TimerSet } from "../../server/src/triggers/timer-store.js";
+import type { TriggerKind } from "../../server/src/triggers/trigger-config.js";
 import { startTestServer, type TestServer, upsert } from "../server/support/harness.js";
 import { item } from "../server/support/model.js";
 
@@ -76,5 +78,22 @@ export function recordingLogger(): Logger & { readonly lines: { level: string; m
     error(msg) {
       lines.push({ level: "error", msg });
     },
+  };
+}
+
+/** A timer set change with the fields a test does not name at their neutral values. */
+export function timerSet(kind: TriggerKind, dueMs: number, fields: Partial<TimerSet> = {}): TimerSet {
+  return {
+    kind,
+    op: "set",
+    dueMs,
+    due: "later",
+    addSkus: [],
+    removeSkus: [],
+    replaceSkus: false,
+    maxSkus: 10,
+    cancelWhenEmpty: false,
+    unlessLive: null,
+    ...fields,
   };
 }

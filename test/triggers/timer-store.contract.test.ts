@@ -8,28 +8,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { createMemoryTimerStore } from "../../server/src/triggers/memory-timer-store.js";
 import { createRedisTimerStore, timerKeys } from "../../server/src/triggers/redis-timer-store.js";
-import type { FiredTrigger, TimerSet, TimerStore } from "../../server/src/triggers/timer-store.js";
-import type { TriggerKind } from "../../server/src/triggers/trigger-config.js";
+import type { FiredTrigger, TimerStore } from "../../server/src/triggers/timer-store.js";
 import { connectTestRedis, type TestRedis } from "../support/redis.js";
+import { timerSet } from "./support.js";
 
 const T = 1_750_000_000_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function set(kind: TriggerKind, dueMs: number, fields: Partial<TimerSet> = {}): TimerSet {
-  return {
-    kind,
-    op: "set",
-    dueMs,
-    due: "later",
-    addSkus: [],
-    removeSkus: [],
-    replaceSkus: false,
-    maxSkus: 10,
-    cancelWhenEmpty: false,
-    unlessLive: null,
-    ...fields,
-  };
-}
+const set = timerSet;
 const skus = (...pairs: [string, number][]) => pairs.map(([sku, atMs]) => ({ sku, atMs }));
 
 interface Harness {
