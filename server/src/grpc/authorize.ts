@@ -3,6 +3,7 @@ import type { Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { ADMIN_METHODS, type ApiKeyStore } from "../auth/api-keys.js";
 import { DecisionError } from "../errors/index.js";
 import { toServiceError } from "./to-service-error.js";
+import { wrapHandlers } from "./wrap-handlers.js";
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -34,13 +35,6 @@ function refusal(keys: ApiKeyStore, method: string, metadata: Metadata, nowMs: n
   return null;
 }
 
-/** What every grpc-js server call has: its metadata, and events (a stream is ended with "error"). */
-interface AnyCall {
-  readonly metadata: Metadata;
-  emit(event: "error", error: unknown): boolean;
-}
-type Handler = (call: AnyCall, callback?: (e: unknown) => void) => void;
-
 /**
  * Wraps every handler of `service` so a call runs only for a caller whose
  * bearer token names a configured key allowed the method (and the admin
@@ -54,19 +48,10 @@ export function authorize(
   keys: ApiKeyStore | null,
 ): UntypedServiceImplementation {
   if (keys === null) return handlers;
-  const out: UntypedServiceImplementation = {};
-  for (const method of service.methods) {
-    const inner = handlers[method.localName] as unknown as Handler | undefined;
-    if (inner === undefined) continue;
-    const path = `${service.typeName}/${method.name}`;
-    const answersOnce = method.methodKind === "unary" || method.methodKind === "client_streaming";
-    const wrapped: Handler = (call, callback) => {
-      const no = refusal(keys, path, call.metadata, Date.now());
-      if (no === null) return inner(call, callback);
-      if (answersOnce) callback?.(toServiceError(no));
-      else call.emit("error", toServiceError(no));
-    };
-    (out as Record<string, unknown>)[method.localName] = wrapped;
-  }
-  return out;
+  return wrapHandlers(service, handlers, ({ path, answersOnce }, inner) => (call, callback) => {
+    const no = refusal(keys, path, call.metadata, Date.now());
+    if (no === null) return inner(call, callback);
+    if (answersOnce) callback?.(toServiceError(no));
+    else call.emit("error", toServiceError(no));
+  });
 }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { DescService } from "@bufbuild/protobuf";
-import { type Metadata, status, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { status, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { wrapHandlers } from "../grpc/wrap-handlers.js";
 
 /** Where the metrics read the server's own counters from. */
 export interface MetricSources {
@@ -141,22 +142,9 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
   return {
     registry,
     instrument(service, handlers) {
-      const out: UntypedServiceImplementation = {};
-      for (const m of service.methods) {
-        const inner = handlers[m.localName] as unknown as
-          | ((
-              call: { metadata: Metadata; on(e: string, f: () => void): void },
-              cb?: (e: unknown, r?: unknown) => void,
-            ) => void)
-          | undefined;
-        if (inner === undefined) continue;
-        const method = `${service.typeName}/${m.name}`;
-        const once = m.methodKind === "unary" || m.methodKind === "client_streaming";
-        (out as Record<string, unknown>)[m.localName] = once
-          ? (
-              call: { metadata: Metadata; on(e: string, f: () => void): void },
-              cb: (e: unknown, r?: unknown) => void,
-            ) => {
+      return wrapHandlers(service, handlers, ({ path: method, answersOnce }, inner) =>
+        answersOnce
+          ? (call, cb) => {
               const start = performance.now();
               inner(call, (e, r) => {
                 const code =
@@ -165,10 +153,10 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
                     : ((e as { code?: number }).code ?? status.UNKNOWN);
                 calls.inc({ method, code: codeName(code) });
                 latency.observe({ method }, (performance.now() - start) / 1000);
-                cb(e, r);
+                cb?.(e, r);
               });
             }
-          : (call: { metadata: Metadata; on(e: string, f: () => void): void }) => {
+          : (call) => {
               // Streams: counted when they end (OK) or fail.
               let counted = false;
               const count = (code: number) => {
@@ -180,9 +168,8 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
               call.on("error", () => count(status.UNKNOWN));
               call.on("cancelled", () => count(status.CANCELLED));
               inner(call);
-            };
-      }
-      return out;
+            },
+      );
     },
     observeStage(stage, ms) {
       stages.observe({ stage }, ms / 1000);
