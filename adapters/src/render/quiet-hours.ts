@@ -1,4 +1,4 @@
-import { localHour as zoneHour } from "../../../server/src/policy/quiet-hours.js";
+import { quietUntil, localHour as zoneHour } from "../../../server/src/policy/quiet-hours.js";
 
 /** Local quiet hours: start inclusive, end exclusive, wrapping midnight when end < start. */
 export interface QuietWindow {
@@ -21,10 +21,6 @@ export function isQuietHour(hour: number, window: QuietWindow): boolean {
   return s < e ? hour >= s && hour < e : hour >= s || hour < e;
 }
 
-const STEP_MS = 15 * 60_000;
-/** Quiet hours are at most 23 hours long; two days covers any DST change on the way. */
-const HORIZON_MS = 48 * 3600_000;
-
 /**
  * When quiet hours at `nowMs` end in `timeZone`: the first instant after
  * `nowMs` whose local hour is outside `window`, so the first instant
@@ -35,26 +31,12 @@ const HORIZON_MS = 48 * 3600_000;
  * Chatham on 2026-04-05, when 03:45 becomes 02:45). Null when `nowMs` is not
  * in quiet hours.
  *
- * Computed with Intl, never with fixed offsets: every offset in use is a
- * multiple of 15 minutes, so local hours change on 15-minute UTC boundaries;
- * the scan finds the first such boundary outside the window, then a binary
- * search pins the exact millisecond in case a zone ever changes off that grid.
+ * Found by the server's `quietUntil` (one scan for server and adapters).
  */
 export function quietHoursEnd(nowMs: number, timeZone: string, window: QuietWindow): number | null {
   const quiet = (t: number): boolean => isQuietHour(localHour(t, timeZone), window);
   if (!quiet(nowMs)) return null;
-  let low = nowMs;
-  let high = Math.floor(nowMs / STEP_MS) * STEP_MS + STEP_MS;
-  while (quiet(high)) {
-    if (high - nowMs > HORIZON_MS) throw new RangeError(`quiet hours in ${timeZone} never end`);
-    low = high;
-    high += STEP_MS;
-  }
-  // Invariant: quiet(low), !quiet(high).
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (quiet(mid)) low = mid;
-    else high = mid;
-  }
-  return high;
+  const end = quietUntil(nowMs, quiet);
+  if (end === null) throw new RangeError(`quiet hours in ${timeZone} never end`);
+  return end;
 }

@@ -59,19 +59,42 @@ export function inQuietHours(
 
 /** Every zone's offset from UTC is a multiple of 15 minutes, so local hours change on UTC quarter hours. */
 const QUARTER_HOUR_MS = 15 * 60_000;
-/** Quiet hours never last longer than a day; two bound the search whatever DST does. */
+/** Quiet hours are at most 23 hours long; two days cover any DST change on the way. */
 const LONGEST_QUIET_MS = 48 * 3600_000;
 
 /**
+ * The first instant after `atMs` at which `quiet` no longer holds, or `atMs`
+ * itself when it does not hold then; null when it still holds 48 hours on.
+ * Computed through Intl-backed predicates, never with fixed offsets: the scan
+ * steps UTC quarter hours (where every zone's local hour changes) to the first
+ * one outside, then a binary search pins the exact millisecond in case a zone
+ * ever changes off that grid. So the end is exact across DST gaps and
+ * fall-backs and in half- and quarter-hour zones.
+ */
+export function quietUntil(atMs: number, quiet: (t: number) => boolean): number | null {
+  if (!quiet(atMs)) return atMs;
+  let low = atMs;
+  let high = Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + QUARTER_HOUR_MS;
+  while (quiet(high)) {
+    if (high - atMs > LONGEST_QUIET_MS) return null;
+    low = high;
+    high += QUARTER_HOUR_MS;
+  }
+  // Invariant: quiet(low), !quiet(high).
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (quiet(mid)) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+/**
  * When a marketing decision in `channel` at `atMs` may next go out: `atMs`
- * itself when it is not in quiet hours (see `inQuietHours`), else the first
- * instant after it that is not — the local end of the quiet hours, exact
- * across DST changes and in zones with half- and quarter-hour offsets.
+ * itself when it is not in quiet hours (see `inQuietHours`), else the local
+ * end of the policy's quiet hours (see `quietUntil`); 48 hours on when the
+ * channel's windows together never end.
  */
 export function quietHoursEnd(policy: Policy, channel: Channel, atMs: number, timeZone: string): number {
-  if (!inQuietHours(policy, channel, atMs, timeZone)) return atMs;
-  let t = Math.floor(atMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + QUARTER_HOUR_MS;
-  const stop = atMs + LONGEST_QUIET_MS;
-  while (t < stop && inQuietHours(policy, channel, t, timeZone)) t += QUARTER_HOUR_MS;
-  return t;
+  return quietUntil(atMs, (t) => inQuietHours(policy, channel, t, timeZone)) ?? atMs + LONGEST_QUIET_MS;
 }
