@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type ClientDuplexStream, credentials, Metadata, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { CHANNEL_NAMES } from "../../server/src/domain/channel.js";
 import {
   AckOutcome,
   DeliveryService,
@@ -12,15 +13,9 @@ import { grpcServiceDefinition } from "../../server/src/grpc/service-definition.
 import type { ChannelName, Delivery, OfferKindName } from "./delivery.js";
 
 /** The proto Channel numbers by name (relevance.v1.Channel). */
-export const CHANNEL_NUMBERS: Readonly<Record<ChannelName, number>> = {
-  web: 1,
-  app: 2,
-  email: 3,
-  sms: 4,
-  push: 5,
-  in_store: 6,
-  paid_media: 7,
-};
+export const CHANNEL_NUMBERS = Object.freeze(
+  Object.fromEntries(Object.entries(CHANNEL_NAMES).map(([n, name]) => [name, Number(n)])),
+) as Readonly<Record<ChannelName, number>>;
 const CHANNEL_BY_NUMBER = new Map(Object.entries(CHANNEL_NUMBERS).map(([k, v]) => [v, k as ChannelName]));
 
 const OFFER_KINDS: Readonly<Record<number, OfferKindName>> = {
