@@ -61,6 +61,7 @@ import { createMemoryPersonStore } from "./profile/memory-person-store.js";
 import { createMemoryProfileStore, type MemoryProfileStore } from "./profile/memory-profile-store.js";
 import { createRedisPersonStore } from "./profile/redis-person-store.js";
 import { createRedisProfileStore } from "./profile/redis-profile-store.js";
+import { type CircuitBreaker, createCircuitBreaker } from "./redis/circuit-breaker.js";
 import { createRedisClient } from "./redis/create-redis-client.js";
 import { createScorer, type Scorer } from "./scoring/scorer.js";
 import { defaultScoringModel } from "./scoring/scoring-model.js";
@@ -113,6 +114,8 @@ export interface RelevanceServer {
   readonly policy: PolicyHolder;
   /** The per-channel decision streams adapters subscribe to; null without Redis. */
   readonly delivery: RedisDeliveryHub | null;
+  /** The circuit breaker in front of Redis on Decide's path (profile read, cap reservation); null without Redis. */
+  readonly redisBreaker: CircuitBreaker | null;
   /** The port of `GET /metrics` (Prometheus), or null when metrics are off. */
   readonly metricsPort: number | null;
   /** grpc.health.v1.Health of this server: follows Redis; NOT_SERVING once `close` starts. */
@@ -248,6 +251,16 @@ export async function createServer(
     maxExclusions: options.maxExclusions,
     maxPoolQueue: options.maxPoolQueue,
   });
+  // One breaker for the hot path's Redis: profile reads and cap reservations share the connection.
+  const breaker: CircuitBreaker | null =
+    redis === null
+      ? null
+      : createCircuitBreaker({
+          failureThreshold: options.redisBreakerFailures,
+          openMs: options.redisBreakerOpenMs,
+          onStateChange: (state, previous) =>
+            (state === "open" ? log.warn : log.info)("redis circuit breaker", { state, previous }),
+        });
   const metrics =
     options.metricsPort === null
       ? null
@@ -259,6 +272,8 @@ export async function createServer(
             return b.undelivered + b.pending;
           },
           delivery: () => delivery?.stats ?? null,
+          redisBreaker: () =>
+            breaker === null ? null : { open: breaker.state !== "closed", ...breaker.stats },
         });
   const observeStage =
     metrics === null ? undefined : (stage: string, ms: number) => metrics.observeStage(stage, ms);
@@ -274,6 +289,7 @@ export async function createServer(
     profileTimeoutMs: options.profileTimeoutMs,
     reserveMs: options.reserveMs,
     minProfileEvents: options.minProfileEvents,
+    ...(breaker !== null ? { breaker } : {}),
     ...(observeStage !== undefined ? { observeStage } : {}),
   });
 
@@ -442,6 +458,7 @@ export async function createServer(
     consumer,
     delivery,
     health,
+    redisBreaker: breaker,
     metricsPort,
     timers,
     triggers,

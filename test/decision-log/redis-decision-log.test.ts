@@ -69,13 +69,46 @@ describe("createRedisDecisionLog()", () => {
     await t.redis.del(`${t.keyPrefix}decisions`);
   });
 
-  it("should count a failed write as dropped and never throw into the caller", async () => {
+  it("should keep the records of a failed write, never throw into the caller, and count them dropped only at close", async () => {
     // Never connected, no offline queue: as the server's client while Redis is down.
     const broken = t.redis.duplicate({ enableOfflineQueue: false, lazyConnect: true });
     const log = createRedisDecisionLog({ redis: broken, keyPrefix: t.keyPrefix });
     for (let i = 0; i < 5; i++) log.append(record(i));
     await log.flush();
+    expect(log.stats).toEqual({ appended: 5, written: 0, dropped: 0 });
+    await log.close();
     expect(log.stats).toEqual({ appended: 5, written: 0, dropped: 5 });
+    broken.disconnect();
+  });
+
+  it("should write what failed once Redis is back, in order, ahead of newer records", async () => {
+    const client = t.redis.duplicate({ enableOfflineQueue: false, lazyConnect: true });
+    const log = createRedisDecisionLog({ redis: client, keyPrefix: t.keyPrefix, flushIntervalMs: 5 });
+    for (let i = 0; i < 5; i++) log.append(record(i));
+    await log.flush();
+    expect(log.stats.written).toBe(0);
+    // The failed command set the lazy client connecting: wait until Redis is "back".
+    if (client.status !== "ready") await new Promise((r) => client.once("ready", r));
+    for (let i = 5; i < 8; i++) log.append(record(i));
+    // The retry runs on its own, after its backoff.
+    const deadline = Date.now() + 5000;
+    while (log.stats.written < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(log.stats).toEqual({ appended: 8, written: 8, dropped: 0 });
+    expect((await logged()).map((r) => r.decisionId)).toEqual(Array.from({ length: 8 }, (_, i) => `d-${i}`));
+    await log.close();
+    client.disconnect();
+    await t.redis.del(`${t.keyPrefix}decisions`);
+  });
+
+  it("should bound the records waiting for a retry by maxBuffered, counting the excess dropped", async () => {
+    const broken = t.redis.duplicate({ enableOfflineQueue: false, lazyConnect: true });
+    const log = createRedisDecisionLog({ redis: broken, keyPrefix: t.keyPrefix, maxBuffered: 10 });
+    for (let i = 0; i < 8; i++) log.append(record(i));
+    await log.flush();
+    for (let i = 8; i < 20; i++) log.append(record(i));
+    expect(log.stats).toEqual({ appended: 20, written: 0, dropped: 10 });
+    await log.close();
+    expect(log.stats.dropped).toBe(20);
     broken.disconnect();
   });
 

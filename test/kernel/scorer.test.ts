@@ -221,3 +221,28 @@ describe("createScorer()", () => {
     await expect(scorer.score(job)).rejects.toThrow(new RangeError(message));
   });
 });
+
+describe("createScorer() under deadlines", () => {
+  it("should drop a pooled job whose deadline passed before a worker started it, and keep its slot usable", async () => {
+    const job: ScoreJob = { ...BASE_JOB, candidates: candidatesFromStrings(["SKU-000010", "SKU-000003"]) };
+    // More expired jobs than the scorer has slots: a dropped job must give its slot back.
+    for (let i = 0; i < 300; i++) {
+      await expect(scorer.scorePooled({ ...job, deadlineMs: Date.now() - 1 })).rejects.toMatchObject({
+        kind: "DEADLINE_EXCEEDED",
+        message: "deadline: passed while waiting for a scoring worker",
+      });
+    }
+    const fine = await scorer.scorePooled({ ...job, deadlineMs: Date.now() + 60_000 });
+    expect(fine.ran).toBe("pool");
+    expect(fine.saturated).toBe(false);
+    expect(fine.items.map((i) => i.sku)).toEqual(scorer.scoreInline(job).items.map((i) => i.sku));
+  });
+
+  it("should drop every shard of an expired catalog scan", async () => {
+    await expect(scorer.scorePooled({ ...BASE_JOB, deadlineMs: 0 })).rejects.toMatchObject({
+      kind: "DEADLINE_EXCEEDED",
+    });
+    const fine = await scorer.scorePooled({ ...BASE_JOB, deadlineMs: Number.POSITIVE_INFINITY });
+    expect(fine.items).toEqual(scorer.scoreInline(BASE_JOB).items);
+  });
+});

@@ -1115,6 +1115,69 @@ describe("Decide on a private Redis that stalls and dies", () => {
   });
 });
 
+describe("Decide behind the Redis circuit breaker", () => {
+  let redis: RedisServerHandle;
+  let t: TestServer;
+  const req: DecideInit = {
+    userId: PEOPLE.all.userId,
+    channel: Channel.WEB,
+    useCase: "search",
+    candidates: KEPT_ON_WEB.map((sku) => ({ sku })),
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    t = await startTestServer(
+      { options: { redisUrl: redis.url, redisKeyPrefix: "breaker:", identityKey: TEST_IDENTITY_KEY } },
+      { profileTimeoutMs: 50, redisBreakerFailures: 3, redisBreakerOpenMs: 300 },
+    );
+    await upsert(t, CATALOG);
+    await t.server.profiles.putProfiles([PEOPLE.all]);
+  });
+  afterAll(async () => {
+    redis?.resume();
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it("should stop asking a paused Redis after failures in a row, answering PROFILE_UNAVAILABLE", async () => {
+    const breaker = t.server.redisBreaker!;
+    expect((await t.decision.decide(req, within(5000))).treatment).toBe(Treatment.PERSONALIZED);
+    redis.pause();
+    for (let i = 0; i < 3; i++) {
+      const r = await t.decision.decide(req, within(5000));
+      expect(r.degradations).toEqual([Degradation.PROFILE_TIMEOUT]);
+    }
+    expect(breaker.state).toBe("open");
+    for (let i = 0; i < 5; i++) {
+      const r = await t.decision.decide(req, within(5000));
+      expect(r.treatment).toBe(Treatment.FALLBACK);
+      expect(r.degradations).toEqual([Degradation.PROFILE_UNAVAILABLE]);
+      expect(r.items.map((i) => i.sku).sort()).toEqual([...KEPT_ON_WEB].sort());
+    }
+    expect(breaker.stats.refused).toBeGreaterThanOrEqual(5);
+  });
+
+  it("should personalise again without a restart once Redis resumes, after one probe", async () => {
+    const breaker = t.server.redisBreaker!;
+    redis.resume();
+    let r = await t.decision.decide(req, within(5000));
+    const until = Date.now() + 5000;
+    while (r.treatment !== Treatment.PERSONALIZED && Date.now() < until) {
+      await new Promise((done) => setTimeout(done, 20));
+      r = await t.decision.decide(req, within(5000));
+    }
+    expect(r.treatment).toBe(Treatment.PERSONALIZED);
+    expect(r.degradations).toEqual([]);
+    expect(breaker.state).toBe("closed");
+    expect(breaker.stats.opened).toBe(1);
+  });
+
+  it("should have logged no internal error", () => {
+    expect(t.errors).toEqual([]);
+  });
+});
+
 describe("Decide after pooled scoring is aborted", () => {
   let t: TestServer;
   const items = 200_000;

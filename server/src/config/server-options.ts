@@ -53,6 +53,14 @@ export interface ServerOptions {
   profileTimeoutMs: number;
   /** Time kept back from a call's deadline for scoring and the response. @default 1 */
   reserveMs: number;
+  /**
+   * Failed or timed-out Redis calls in a row (profile reads, cap reservations)
+   * that open the hot path's circuit breaker: decisions then fall back without
+   * asking Redis. @default 10
+   */
+  redisBreakerFailures: number;
+  /** How long the breaker stays open before one call probes Redis again, ms. @default 200 */
+  redisBreakerOpenMs: number;
   /** Items with margin below this are never returned. @default 0.05 */
   marginFloor: number;
   /** Concurrent streams per HTTP/2 connection. @default 1000 */
@@ -186,6 +194,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   catalogCapacity: 131_072,
   profileTimeoutMs: 5,
   reserveMs: 1,
+  redisBreakerFailures: 10,
+  redisBreakerOpenMs: 200,
   marginFloor: 0.05,
   maxConcurrentStreams: 1000,
   identityKey: "",
@@ -259,6 +269,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "deliveryMaxDeferMs", 1000, 400 * 24 * 3600_000);
   positiveInt(o, "maxSubscriptions", 1, 10_000);
   positiveInt(o, "maxInFlightDecides", 1, 1_000_000);
+  positiveInt(o, "redisBreakerFailures", 1, 1_000_000);
+  positiveInt(o, "redisBreakerOpenMs", 1, 600_000);
   validateApiKeys(o.apiKeys);
   if (o.metricsPort !== null) positiveInt(o, "metricsPort", 0, 65535);
   resolveTriggerConfig(o.triggers);

@@ -41,7 +41,7 @@ export interface DecisionLogStats {
   appended: number;
   /** Records written to the store. */
   written: number;
-  /** Records dropped because the buffer was full or a write failed. */
+  /** Records dropped because the buffer was full (records waiting for a retry count against it) or were unwritten at close. */
   dropped: number;
 }
 
@@ -49,7 +49,7 @@ export interface DecisionLogStats {
  * The decision log: a bounded stream measurement can read. `append` never
  * blocks or fails a decision: records are buffered and written in batches, and
  * when the store cannot keep up they are dropped and counted, because a
- * decision must not wait for its own audit trail.
+ * decision must not wait for its own audit trail. A failed write is retried.
  */
 export interface DecisionLog {
   append(record: DecisionRecord): void;

@@ -31,6 +31,8 @@ function positiveInteger(name: string, value: number): number {
  * XADDs sent back to back. Batching entries rather than writing one per decision
  * matters because Redis shares the machine: one XADD per decision cost Redis
  * as much CPU as the profile read (bench:decide). One flush is in flight at a time.
+ * A failed write is retried with a backoff (up to a second) and its records
+ * kept in order ahead of newer ones, within `maxBuffered`.
  */
 export function createRedisDecisionLog(options: RedisDecisionLogOptions): DecisionLog {
   const redis = options.redis;
@@ -43,14 +45,21 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
   const stats: DecisionLogStats = { appended: 0, written: 0, dropped: 0 };
   let buffer: DecisionRecord[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> | null = null;
+  let writing: Promise<boolean> | null = null;
   let closed = false;
   let lastError = 0;
+  /** Failed writes in a row: the retry waits longer after each, up to a second. */
+  let failures = 0;
 
   /** Entries of one flush at most: a flush that falls far behind is split across several. */
   const entriesPerFlush = 64;
 
-  const write = async (): Promise<void> => {
+  /**
+   * Writes the buffer; false when a write failed. The records of a failed
+   * write go back to the front of the buffer, in order, to be retried: a Redis
+   * that stalls or restarts costs the log nothing unless the buffer fills.
+   */
+  const write = async (): Promise<boolean> => {
     while (buffer.length > 0) {
       const take = Math.min(buffer.length, batchSize * entriesPerFlush);
       const records = buffer.length === take ? buffer : buffer.slice(0, take);
@@ -59,11 +68,11 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
       // per call at a cost that showed in bench:decide profiles; commands sent
       // back to back go out in one write anyway.
       const sends: Promise<unknown>[] = [];
-      const sizes: number[] = [];
+      const entries: DecisionRecord[][] = [];
       try {
         for (let i = 0; i < records.length; i += batchSize) {
           const entry = i === 0 && records.length <= batchSize ? records : records.slice(i, i + batchSize);
-          sizes.push(entry.length);
+          entries.push(entry);
           sends.push(
             redis.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", JSON.stringify(entry)),
           );
@@ -73,27 +82,49 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
         sends.push(Promise.reject(error));
       }
       const settled = await Promise.allSettled(sends);
+      const failed: DecisionRecord[] = [];
       settled.forEach((r, i) => {
-        const size = sizes[i] ?? 0;
-        if (r.status === "fulfilled") stats.written += size;
-        else {
-          stats.dropped += size;
-          // One line a second at most: a down Redis must not flood the log.
-          if (Date.now() - lastError > 1000) {
-            lastError = Date.now();
-            logger.warn("decision log: write failed", { error: String(r.reason) });
-          }
+        const entry = entries[i] ?? [];
+        if (r.status === "fulfilled") {
+          stats.written += entry.length;
+          return;
+        }
+        failed.push(...entry);
+        // One line a second at most: a down Redis must not flood the log.
+        if (Date.now() - lastError > 1000) {
+          lastError = Date.now();
+          logger.warn("decision log: write failed, will retry", { error: String(r.reason) });
         }
       });
-      const unsent = records.length - sizes.reduce((a, b) => a + b, 0);
-      stats.dropped += unsent;
+      const sent = entries.reduce((n, e) => n + e.length, 0);
+      if (sent < records.length) failed.push(...records.slice(sent));
+      if (failed.length > 0) {
+        buffer = failed.concat(buffer);
+        if (buffer.length > maxBuffered) {
+          stats.dropped += buffer.length - maxBuffered;
+          buffer.length = maxBuffered;
+        }
+        return false;
+      }
     }
+    return true;
   };
 
   const startWrite = (): void => {
+    if (timer !== null) clearTimeout(timer);
     timer = null;
     if (writing !== null) return;
-    writing = write().finally(() => {
+    writing = write().then(
+      (ok) => {
+        failures = ok ? 0 : failures + 1;
+        return ok;
+      },
+      () => {
+        failures++;
+        return false;
+      },
+    );
+    writing.finally(() => {
       writing = null;
       if (buffer.length > 0 && !closed) schedule();
     });
@@ -101,7 +132,8 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
 
   const schedule = (): void => {
     if (timer !== null || writing !== null) return;
-    timer = setTimeout(startWrite, flushIntervalMs);
+    const delay = failures === 0 ? flushIntervalMs : Math.min(1000, flushIntervalMs * 2 ** failures);
+    timer = setTimeout(startWrite, delay);
     timer.unref();
   };
 
@@ -124,12 +156,22 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
       timer = null;
       while (writing !== null || buffer.length > 0) {
         if (writing === null) startWrite();
-        await writing;
+        // A failed write leaves its records buffered for the retry; flush does not spin on a down Redis.
+        if (!(await writing)) break;
       }
+      if (buffer.length > 0 && !closed) schedule();
     },
     async close() {
       await this.flush();
       closed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      // What Redis would not take by now is lost: counted, and said.
+      if (buffer.length > 0) {
+        stats.dropped += buffer.length;
+        logger.warn("decision log: closed with unwritten decisions", { dropped: buffer.length });
+        buffer = [];
+      }
     },
   };
 }

@@ -23,6 +23,8 @@ export interface MetricSources {
     dead: number;
     dropped: Record<string, number>;
   } | null;
+  /** The Redis circuit breaker of the hot path, or null without Redis. */
+  redisBreaker(): { open: boolean; opened: number; refused: number } | null;
 }
 
 /**
@@ -121,6 +123,19 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
     async collect() {
       const n = await sources.eventBacklog().catch(() => null);
       if (n !== null) this.set(n);
+    },
+  });
+  new Gauge({
+    name: "relevance_redis_breaker",
+    help: "The hot path's Redis circuit breaker: open (1 while open or half-open), opened (times since start), refused (calls not sent to Redis)",
+    labelNames: ["value"],
+    registers: [registry],
+    collect() {
+      const b = sources.redisBreaker();
+      if (b === null) return;
+      this.set({ value: "open" }, b.open ? 1 : 0);
+      this.set({ value: "opened" }, b.opened);
+      this.set({ value: "refused" }, b.refused);
     },
   });
   new Gauge({

@@ -19,6 +19,7 @@ import { experienceId } from "../policy/experience-id.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
+import type { CircuitBreaker } from "../redis/circuit-breaker.js";
 import type { ScoreResult, Scorer } from "../scoring/scorer.js";
 import { modelFor, type ScoringModel } from "../scoring/scoring-model.js";
 import { itemFactsOf } from "./item-facts.js";
@@ -26,6 +27,10 @@ import { narrowToReplenishment } from "./replenishment-candidates.js";
 import { resolvePerson } from "./resolve-person.js";
 
 const TIMED_OUT: PersonRead = Object.freeze({ kind: "timeout" });
+const CIRCUIT_OPEN: PersonRead = Object.freeze({
+  kind: "unavailable",
+  detail: "redis circuit open: not asked",
+});
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 const NO_START = Number.NEGATIVE_INFINITY;
 const NO_END = Number.POSITIVE_INFINITY;
@@ -68,6 +73,12 @@ export interface DecisionPipelineOptions {
   readonly reserveMs: number;
   /** Longest wait for the cap reservation, further bounded by the call's deadline. @default profileTimeoutMs */
   readonly capsTimeoutMs?: number;
+  /**
+   * Guards the profile read and the cap reservation (both on Redis): while it
+   * is open they are not attempted and the decision falls back at once.
+   * Without one, every call waits its full budget on a stalled store.
+   */
+  readonly breaker?: CircuitBreaker;
   /** Behaviour events a profile needs to be personalised with (see `resolvePerson`). @default 0 */
   readonly minProfileEvents?: number;
   /** Told how long each stage took (metrics): the profile read, scoring (pool queue and kernel), the cap reservation. */
@@ -102,7 +113,7 @@ export interface DecisionPipeline {
 }
 
 export function createDecisionPipeline(options: DecisionPipelineOptions): DecisionPipeline {
-  const { store, catalog, scorer, caps, decisionLog } = options;
+  const { store, catalog, scorer, caps, decisionLog, breaker } = options;
   const now = options.now ?? Date.now;
   const capsTimeoutMs = options.capsTimeoutMs ?? options.profileTimeoutMs;
   const stats: PipelineStats = {
@@ -132,18 +143,23 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
   function readPerson(req: ValidDecisionRequest, call: DecideCall): Promise<PersonRead> {
     const budget = Math.min(options.profileTimeoutMs, call.deadlineMs - now() - options.reserveMs);
     if (budget <= 0) return Promise.resolve(TIMED_OUT);
+    if (breaker !== undefined && !breaker.tryAcquire()) return Promise.resolve(CIRCUIT_OPEN);
     return new Promise<PersonRead>((resolve) => {
-      const timer = setTimeout(resolve, budget + 1, TIMED_OUT);
-      store.readPerson(req.userId, budget).then(
-        (read) => {
-          clearTimeout(timer);
-          resolve(read);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          resolve({ kind: "unavailable", detail: e instanceof Error ? e.message : String(e) });
-        },
-      );
+      let settled = false;
+      const settle = (read: PersonRead): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (read.kind === "timeout" || read.kind === "unavailable") breaker?.failed();
+        else breaker?.succeeded();
+        resolve(read);
+      };
+      const timer = setTimeout(settle, budget + 1, TIMED_OUT);
+      store
+        .readPerson(req.userId, budget)
+        .then(settle, (e: unknown) =>
+          settle({ kind: "unavailable", detail: e instanceof Error ? e.message : String(e) }),
+        );
     });
   }
 
@@ -154,18 +170,19 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
   ): Promise<ReservationResult | null> {
     const budget = Math.min(capsTimeoutMs, call.deadlineMs - now() - options.reserveMs);
     if (budget <= 0) return Promise.resolve(null);
+    if (breaker !== undefined && !breaker.tryAcquire()) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, budget + 1, null);
-      caps.reserve(request, budget).then(
-        (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        () => {
-          clearTimeout(timer);
-          resolve(null);
-        },
-      );
+      let settled = false;
+      const settle = (r: ReservationResult | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (r === null) breaker?.failed();
+        else breaker?.succeeded();
+        resolve(r);
+      };
+      const timer = setTimeout(settle, budget + 1, null);
+      caps.reserve(request, budget).then(settle, () => settle(null));
     });
   }
 
@@ -253,19 +270,26 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const itemCaps = applicable !== null && (applicable.item.length > 0 || applicable.offer.length > 0);
       const k = itemCaps ? Math.min(MAX_TOP_K, req.limit * 2 + 8) : req.limit;
       if (observe !== undefined) t0 = performance.now();
-      const result: ScoreResult = await scorer.score({
-        candidates,
-        k,
-        explain: req.explain,
-        storeId: req.context.storeId,
-        channel: plan.channel,
-        blockReason: person.blockReason,
-        model,
-        person: plan.treatment === Treatment.PERSONALIZED ? person.profile : null,
-        capped: person.capped,
-        redeemed,
-        categoryBoost: plan.categoryBoost,
-      });
+      const result: ScoreResult = await scorer
+        .score({
+          candidates,
+          k,
+          explain: req.explain,
+          storeId: req.context.storeId,
+          channel: plan.channel,
+          blockReason: person.blockReason,
+          model,
+          person: plan.treatment === Treatment.PERSONALIZED ? person.profile : null,
+          capped: person.capped,
+          redeemed,
+          categoryBoost: plan.categoryBoost,
+          deadlineMs: call.deadlineMs,
+        })
+        .catch((e: unknown) => {
+          // The job waited out the caller's deadline in the pool's queue and was dropped.
+          if (e instanceof DecisionError && e.kind === "DEADLINE_EXCEEDED") stats.abandoned++;
+          throw e;
+        });
       if (observe !== undefined) observe("score", performance.now() - t0);
       if (result.ran === "pool") stats.pooled++;
       else stats.inline++;

@@ -10,6 +10,7 @@ import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { scorePartsRequest } from "./score-parts-request.js";
 import type { ScoringModel } from "./scoring-model.js";
+import { createSlotTable, EXPIRED, type SlotTableViews, slotTableViews } from "./slot-table.js";
 
 /** What the person contributes to scoring; null scores without the person. */
 export interface PersonFeatures {
@@ -43,6 +44,12 @@ export interface ScoreJob {
    * values. Null for none (holdout and control decisions pass null).
    */
   readonly categoryBoost: Float32Array | null;
+  /**
+   * Wall-clock ms (Date.now) after which a pool worker must not start the job:
+   * a job that waited out its caller's deadline in the queue is dropped
+   * (DEADLINE_EXCEEDED) instead of run. @default Infinity
+   */
+  readonly deadlineMs?: number;
 }
 
 /** One kept item of a scored job. */
@@ -142,6 +149,9 @@ class KernelScorer implements Scorer {
   private readonly kernel: Kernel;
   private readonly inlineSlot: RequestSlot;
   private readonly freeSlots: RequestSlot[] = [];
+  /** Pool slots' indices in the table shared with the workers. */
+  private readonly slotIndex = new Map<RequestSlot, number>();
+  private readonly table: SlotTableViews;
   private slotCount = 1;
   /** Per catalog row: the job generation that last saw it, and at which candidate position. */
   private seenGeneration = new Uint32Array(0);
@@ -155,6 +165,8 @@ class KernelScorer implements Scorer {
     this.kernel = instantiateKernel(options.module, options.memory);
     this.inlineSlot = this.newSlot();
     this.threads = options.threads;
+    const table = createSlotTable(MAX_SLOTS);
+    this.table = slotTableViews(table);
     this.pool =
       options.threads > 0
         ? new Piscina<number, number>({
@@ -162,7 +174,7 @@ class KernelScorer implements Scorer {
             minThreads: options.threads,
             maxThreads: options.threads,
             idleTimeout: Number.POSITIVE_INFINITY,
-            workerData: { memory: options.memory, module: options.module },
+            workerData: { memory: options.memory, module: options.module, slots: table },
           })
         : null;
   }
@@ -215,9 +227,15 @@ class KernelScorer implements Scorer {
         this.write(slot, job, lo, hi);
       }
       if (signal?.aborted) throw new DecisionError("CANCELLED", "call: cancelled before scoring");
+      const deadline = job.deadlineMs ?? Number.POSITIVE_INFINITY;
+      const indices = slots.map((slot) => {
+        const index = this.slotIndex.get(slot)!;
+        this.table.deadline[index] = deadline;
+        return index;
+      });
       // allSettled, not all: a slot goes back to the free list only when no
       // worker can still be writing into it.
-      const settled = await Promise.allSettled(slots.map((slot) => pool.run(slot.desc)));
+      const settled = await Promise.allSettled(indices.map((index) => pool.run(index)));
       const kept: number[] = [];
       settled.forEach((r, s) => {
         if (r.status === "fulfilled") kept.push(r.value);
@@ -225,6 +243,9 @@ class KernelScorer implements Scorer {
       });
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed !== undefined) throw failed.reason;
+      if (kept.includes(EXPIRED)) {
+        throw new DecisionError("DEADLINE_EXCEEDED", "deadline: passed while waiting for a scoring worker");
+      }
       if (!catalogMode) {
         const slot = slots[0]!;
         const items = this.readItems(slot, kept[0]!, job);
@@ -269,8 +290,11 @@ class KernelScorer implements Scorer {
     const slot = this.freeSlots.pop();
     if (slot !== undefined) return slot;
     if (this.slotCount >= MAX_SLOTS) return null;
-    this.slotCount++;
-    return this.newSlot();
+    const index = this.slotCount++;
+    const created = this.newSlot();
+    this.slotIndex.set(created, index);
+    this.table.desc[index] = created.desc;
+    return created;
   }
 
   /** Copies one job into a slot: candidate rows, person, model and scalars. */
