@@ -82,6 +82,20 @@ describe("createCircuitBreaker()", () => {
     expect(breaker.stats.opened).toBe(2);
   });
 
+  it("should let another probe through after an inconclusive one", () => {
+    const { breaker, advance } = breakerWithClock(2, 100);
+    breaker.failed();
+    breaker.failed();
+    advance(100);
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.inconclusive();
+    expect(breaker.state).toBe("half_open");
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.succeeded();
+    expect(breaker.state).toBe("closed");
+  });
+
   it("should not count failures reported while open towards another opening", () => {
     const { breaker, advance } = breakerWithClock(2, 100);
     breaker.failed();

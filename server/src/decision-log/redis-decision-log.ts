@@ -51,8 +51,12 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
   /** Failed writes in a row: the retry waits longer after each, up to a second. */
   let failures = 0;
 
-  /** Entries of one flush at most: a flush that falls far behind is split across several. */
-  const entriesPerFlush = 64;
+  /**
+   * Entries of one write at most: a backlog (after Redis was away) goes out in
+   * slices, so serialising it never holds the server thread for long (one
+   * write of 4,096 records held it long enough to time out profile reads).
+   */
+  const entriesPerFlush = 8;
 
   /**
    * Writes the buffer; false when a write failed. The records of a failed

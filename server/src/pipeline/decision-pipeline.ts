@@ -135,6 +135,18 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
   }
 
   /**
+   * Tells the breaker a Redis call failed, unless it only "timed out" because
+   * this thread was busy: a timer that fires far past its time (a GC pause, a
+   * burst of work) says nothing about Redis, and must not open the breaker
+   * for everyone.
+   */
+  function blame(read: PersonRead, askedAt: number, budgetMs: number): void {
+    if (breaker === undefined) return;
+    if (read.kind === "timeout" && performance.now() - askedAt > budgetMs * 2 + 2) breaker.inconclusive();
+    else breaker.failed();
+  }
+
+  /**
    * Reads the person within the budget. The store is asked to give up in time,
    * and a timer of our own makes sure of it: a store that ignores its timeout
    * must not hold the decision (contract test "should not wait past
@@ -146,11 +158,12 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     if (breaker !== undefined && !breaker.tryAcquire()) return Promise.resolve(CIRCUIT_OPEN);
     return new Promise<PersonRead>((resolve) => {
       let settled = false;
+      const asked = breaker === undefined ? 0 : performance.now();
       const settle = (read: PersonRead): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (read.kind === "timeout" || read.kind === "unavailable") breaker?.failed();
+        if (read.kind === "timeout" || read.kind === "unavailable") blame(read, asked, budget);
         else breaker?.succeeded();
         resolve(read);
       };
@@ -173,11 +186,12 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     if (breaker !== undefined && !breaker.tryAcquire()) return Promise.resolve(null);
     return new Promise((resolve) => {
       let settled = false;
+      const asked = breaker === undefined ? 0 : performance.now();
       const settle = (r: ReservationResult | null): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (r === null) breaker?.failed();
+        if (r === null) blame(TIMED_OUT, asked, budget);
         else breaker?.succeeded();
         resolve(r);
       };

@@ -9,8 +9,8 @@
  * failure opens it for another `openMs`. Recovery after Redis comes back thus
  * takes at most `openMs` plus one round trip, without a restart.
  *
- * Every call let through must be reported exactly once, with `succeeded` or
- * `failed`; the callers race their own timers, so a stalled Redis is reported
+ * Every call let through must be reported exactly once, with `succeeded`,
+ * `failed` or `inconclusive` (a half-open breaker waits for its probe's report); the callers race their own timers, so a stalled Redis is reported
  * as a failure when the budget runs out.
  */
 export type BreakerState = "closed" | "open" | "half_open";
@@ -40,6 +40,8 @@ export interface CircuitBreaker {
   tryAcquire(): boolean;
   succeeded(): void;
   failed(): void;
+  /** The call's outcome says nothing about Redis (it timed out because this thread was busy): a probe may go again. */
+  inconclusive(): void;
 }
 
 export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({ failureThreshold: 10, openMs: 200 });
@@ -92,6 +94,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       failures = 0;
       probing = false;
       move("closed");
+    },
+    inconclusive() {
+      probing = false;
     },
     failed() {
       if (state === "half_open") {
