@@ -1,3 +1,4 @@
+import type { ChannelCredentials } from "@grpc/grpc-js";
 import type { ChannelName, Delivery } from "./delivery.js";
 import type { RenderOutcome } from "./render/render-delivery.js";
 import { type Sink, SinkRejectedError } from "./sinks/sink.js";
@@ -29,6 +30,8 @@ export interface AdapterOptions {
   readonly log?: AdapterLog;
   /** The adapter's API key, when the server requires one. */
   readonly apiKey?: string;
+  /** How to dial the server: TLS or mTLS (client-credentials.ts); plaintext when left out. */
+  readonly credentials?: ChannelCredentials;
   readonly now?: () => number;
 }
 
@@ -189,6 +192,7 @@ export function runAdapter(o: AdapterOptions): RunningAdapter {
         },
       },
       o.apiKey ?? "",
+      o.credentials, // undefined: plaintext
     );
   };
   connect();

@@ -1,5 +1,11 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type ClientDuplexStream, credentials, Metadata, makeGenericClientConstructor } from "@grpc/grpc-js";
+import {
+  type ChannelCredentials,
+  type ClientDuplexStream,
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+} from "@grpc/grpc-js";
 import { CHANNEL_NAMES } from "../../server/src/domain/channel.js";
 import {
   AckOutcome,
@@ -109,9 +115,11 @@ const encode = (init: Parameters<typeof create<typeof SubscribeRequestSchema>>[1
 };
 
 /**
- * Opens `DeliveryService/Subscribe` to `address` (plaintext, loopback or a
- * private network) as `consumer` of `channel` with `credits` to start with.
- * The gRPC edge of an adapter: generated types stop here.
+ * Opens `DeliveryService/Subscribe` to `address` as `consumer` of `channel`
+ * with `credits` to start with: plaintext by default (loopback or a private
+ * network), TLS or mTLS with `channelCredentials` (see
+ * server/src/grpc/client-credentials.ts). The gRPC edge of an adapter:
+ * generated types stop here.
  */
 export function openSubscription(
   address: string,
@@ -121,9 +129,10 @@ export function openSubscription(
   handlers: SubscriptionHandlers,
   /** Sent as "authorization: Bearer <apiKey>" when the server has API keys; "" for none. */
   apiKey = "",
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
 ): SubscriptionClient {
   const Client = makeGenericClientConstructor(grpcServiceDefinition(DeliveryService), "DeliveryService");
-  const client = new Client(address, credentials.createInsecure());
+  const client = new Client(address, channelCredentials);
   const metadata = new Metadata();
   if (apiKey !== "") metadata.set("authorization", `Bearer ${apiKey}`);
   const call = (

@@ -1,12 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { DescService } from "@bufbuild/protobuf";
-import {
-  Server,
-  ServerCredentials,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Redis } from "ioredis";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { kernelVersion, loadKernelModule } from "../../core-wasm/src/kernel.js";
@@ -44,6 +39,7 @@ import { eventServiceHandlers } from "./grpc/event-service.js";
 import { experienceHandlers } from "./grpc/experience-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
 import { policyServiceHandlers } from "./grpc/policy-service.js";
+import { serverCredentials } from "./grpc/server-credentials.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
 import { addHealth, type ServerHealth } from "./health/health.js";
 import { addReflection } from "./health/reflection.js";
@@ -151,6 +147,8 @@ export async function createServer(
 ): Promise<RelevanceServer> {
   const options = resolveServerOptions(partial);
   const log = parts.log ?? createLogger();
+  // TLS files are read first: a missing or bad one fails start-up before anything is started or connected.
+  const credentials = serverCredentials(options.tls);
 
   // The policy first: an invalid one fails start-up before anything is connected.
   const policy = createPolicyHolder({
@@ -437,7 +435,7 @@ export async function createServer(
   for (const extra of parts.extraServices ?? []) grpc.addService(extra.definition, extra.handlers);
   const metricsPort = metrics === null ? null : await metrics.listen(options.host, options.metricsPort ?? 0);
   const port = await new Promise<number>((resolve, reject) =>
-    grpc.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, p) =>
+    grpc.bindAsync(`${options.host}:${options.port}`, credentials, (err, p) =>
       err ? reject(err) : resolve(p),
     ),
   );

@@ -17,23 +17,34 @@
  * and RELEVANCE_SHUTDOWN_DRAIN_MS (1000) for SIGTERM, RELEVANCE_API_KEYS_FILE (JSON or
  * YAML list of callers: name, sha256 of the token, methods, scopes, tenant,
  * ratePerSecond, burst; unset: no authentication), RELEVANCE_METRICS_PORT (e.g. 9464:
- * Prometheus metrics at /metrics on HOST; unset: none), LOG_LEVEL,
+ * Prometheus metrics at /metrics on HOST; unset: none), RELEVANCE_TLS_CERT_FILE and
+ * RELEVANCE_TLS_KEY_FILE (PEM: TLS on the gRPC port; unset: plaintext),
+ * RELEVANCE_TLS_CLIENT_CA_FILE (PEM CAs of client certificates: mutual TLS, a client
+ * without a certificate they signed fails the handshake), LOG_LEVEL,
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
- * made over gRPC and printed.
+ * made over gRPC and printed (over TLS, with the client's RELEVANCE_TLS_CA_FILE,
+ * RELEVANCE_TLS_CLIENT_CERT_FILE and RELEVANCE_TLS_CLIENT_KEY_FILE).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { toJson } from "@bufbuild/protobuf";
+import type { ChannelCredentials } from "@grpc/grpc-js";
 import { parse as parseYaml } from "yaml";
 import type { ApiKeyConfig } from "./auth/api-keys.js";
 import { createMemoryCatalogStore } from "./catalog/memory-catalog-store.js";
 import { createRedisCatalogStore } from "./catalog/redis-catalog-store.js";
 import { seedStores } from "./cli/seed.js";
-import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from "./config/server-options.js";
+import {
+  DEFAULT_SERVER_OPTIONS,
+  type ServerOptions,
+  type ServerTlsOptions,
+} from "./config/server-options.js";
 import { createServer, type ServerParts } from "./create-server.js";
 import { DecideResponseSchema, DecisionService } from "./gen/relevance/v1/decision_pb.js";
+import { CLIENT_TLS_ENV, clientCredentialsFromEnv } from "./grpc/client-credentials.js";
+import { readPemFile } from "./grpc/read-pem-file.js";
 import { createServiceClient } from "./grpc/service-client.js";
 import { createLogger, type LogLevel } from "./log.js";
 import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
@@ -55,6 +66,30 @@ function apiKeysFrom(path: string): ApiKeyConfig[] {
   const list = Array.isArray(parsed) ? parsed : (parsed as { apiKeys?: unknown } | null)?.apiKeys;
   if (!Array.isArray(list)) throw new Error(`RELEVANCE_API_KEYS_FILE ${path}: expected a list of API keys`);
   return list as ApiKeyConfig[];
+}
+
+/**
+ * TLS on the gRPC port from RELEVANCE_TLS_CERT_FILE and RELEVANCE_TLS_KEY_FILE,
+ * mutual TLS with RELEVANCE_TLS_CLIENT_CA_FILE as well; null when none is set.
+ */
+function tlsFrom(env: NodeJS.ProcessEnv): ServerTlsOptions | null {
+  const file = (name: string): string => {
+    const path = env[name] ?? "";
+    // Read here as well as by createServer, so that a bad file is reported under its variable's name.
+    if (path !== "") readPemFile(name, path);
+    return path;
+  };
+  const certFile = file("RELEVANCE_TLS_CERT_FILE");
+  const keyFile = file("RELEVANCE_TLS_KEY_FILE");
+  const clientCaFile = file("RELEVANCE_TLS_CLIENT_CA_FILE");
+  if (certFile === "" && keyFile === "" && clientCaFile === "") return null;
+  if (certFile === "" || keyFile === "") {
+    const missing = certFile === "" ? "RELEVANCE_TLS_CERT_FILE" : "RELEVANCE_TLS_KEY_FILE";
+    throw new Error(
+      `${missing} is not set: TLS needs the server's certificate (RELEVANCE_TLS_CERT_FILE) and key (RELEVANCE_TLS_KEY_FILE); RELEVANCE_TLS_CLIENT_CA_FILE on top makes it mTLS`,
+    );
+  }
+  return { certFile, keyFile, ...(clientCaFile !== "" ? { clientCaFile } : {}) };
 }
 
 /** "silver,gold,platinum" purchase values over the loyalty window, e.g. "200,1000,5000". */
@@ -115,6 +150,7 @@ async function main(): Promise<void> {
       DEFAULT_SERVER_OPTIONS.deliveryAckTimeoutMs,
     ),
     apiKeys: apiKeysFrom(process.env.RELEVANCE_API_KEYS_FILE ?? ""),
+    tls: tlsFrom(process.env),
     // Off unless asked for: several instances on one host would fight over one default port.
     metricsPort:
       (process.env.RELEVANCE_METRICS_PORT ?? "") === "" ? null : envInt("RELEVANCE_METRICS_PORT", 9464),
@@ -179,6 +215,7 @@ async function main(): Promise<void> {
     threads: server.scorer.threads,
     kernel: server.kernelVersion,
     policy: server.policy.current().policy.version,
+    tls: options.tls == null ? "off" : options.tls.clientCaFile === undefined ? "tls" : "mtls",
   });
 
   // SIGTERM: NOT_SERVING at once, keep taking calls for the drain time, then
@@ -204,11 +241,20 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
-  if (demo) await printSample(server.address);
+  if (demo) {
+    const clientTls = Object.values(CLIENT_TLS_ENV).some((name) => (process.env[name] ?? "") !== "");
+    if (options.tls != null && !clientTls) {
+      log.warn(
+        `no sample decision over TLS without ${CLIENT_TLS_ENV.caFile} (and ${CLIENT_TLS_ENV.certFile}, ${CLIENT_TLS_ENV.keyFile} for mTLS)`,
+      );
+    } else {
+      await printSample(server.address, clientCredentialsFromEnv(process.env));
+    }
+  }
 }
 
-async function printSample(address: string): Promise<void> {
-  const client = createServiceClient(DecisionService, address);
+async function printSample(address: string, credentials: ChannelCredentials): Promise<void> {
+  const client = createServiceClient(DecisionService, address, { credentials });
   const request = {
     userId: "user-000001",
     channel: 1,

@@ -3,8 +3,8 @@
 # Makes sure COMMAND is on PATH, installing Debian's PACKAGE with apt-get when
 # it is not (as root). Idempotent; instant when present. Otherwise prints how to
 # install and exits 1. Used by `pretest` (redis-server: the tests start their
-# own Redis and fail, never skip, without it) and the benchmarks (h2load from
-# nghttp2-client).
+# own Redis and fail, never skip, without it; openssl: the TLS tests make their
+# certificates with it) and the benchmarks (h2load from nghttp2-client).
 set -eu
 cmd="$1"
 pkg="$2"

@@ -6,7 +6,9 @@
  *   relevance-adapter --channel sms --sink file:out/sms.jsonl --consumer sms-1
  *   relevance-adapter --channel web --sink stdout
  *
- * Subscribes to `relevance.v1.DeliveryService` on --server, renders each
+ * Subscribes to `relevance.v1.DeliveryService` on --server (over TLS or mTLS
+ * with RELEVANCE_TLS_CA_FILE, RELEVANCE_TLS_CLIENT_CERT_FILE and
+ * RELEVANCE_TLS_CLIENT_KEY_FILE; see USAGE), renders each
  * decision for the channel, hands it to the sink and acks it. SIGTERM or
  * SIGINT: finishes what is in hand, acks it, exits 0.
  */
@@ -14,6 +16,7 @@ import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { clientCredentialsFromEnv } from "../../../server/src/grpc/client-credentials.js";
 import { openDedupeLedger } from "../dedupe-ledger.js";
 import type { ChannelName } from "../delivery.js";
 import { renderDelivery, resolveRenderOptions } from "../render/index.js";
@@ -32,7 +35,9 @@ const USAGE = `usage: relevance-adapter --channel <web|app|email|sms|push|in_sto
   --currency <ISO code>       currency of prices in rendered text (default EUR)
   --locale <tag>              locale when a delivery names none (default en-GB)
   --templates <dir>           template directory (default adapters/templates)
-  API key: environment RELEVANCE_API_KEY (sent as "authorization: Bearer …")`;
+  API key: environment RELEVANCE_API_KEY (sent as "authorization: Bearer …")
+  TLS: environment RELEVANCE_TLS_CA_FILE (PEM CAs of the server's certificate), and for an mTLS
+       server RELEVANCE_TLS_CLIENT_CERT_FILE and RELEVANCE_TLS_CLIENT_KEY_FILE (PEM); none set: plaintext`;
 
 const log: AdapterLog = (msg, fields) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
@@ -78,7 +83,9 @@ async function main(): Promise<void> {
 
   let spec: ReturnType<typeof parseSink>;
   let render: ReturnType<typeof resolveRenderOptions>;
+  let credentials: ReturnType<typeof clientCredentialsFromEnv>;
   try {
+    credentials = clientCredentialsFromEnv(process.env);
     spec = parseSink(values.sink ?? "stdout");
     render = resolveRenderOptions({
       ...(values.currency !== undefined ? { currency: values.currency } : {}),
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
     maxInFlight: credits,
     log,
     apiKey: process.env.RELEVANCE_API_KEY ?? "",
+    credentials,
   });
   adapter.ready.then(() => log("subscribed", { channel, consumer, sink: sink.kind }));
   const stop = () => {

@@ -14,6 +14,11 @@
  *
  * Prints the response as JSON, with enum names instead of numbers. A gRPC
  * error prints its code and message on stderr and exits 1.
+ *
+ * Environment: RELEVANCE_API_KEY (sent as "authorization: Bearer …"),
+ * RELEVANCE_TLS_CA_FILE (PEM CAs of the server's certificate: dial over TLS),
+ * RELEVANCE_TLS_CLIENT_CERT_FILE and RELEVANCE_TLS_CLIENT_KEY_FILE (PEM: the
+ * client certificate an mTLS server asks for). None set: plaintext.
  */
 import { parseArgs } from "node:util";
 import { type MessageInitShape, toJson } from "@bufbuild/protobuf";
@@ -35,6 +40,7 @@ import {
   Purpose,
   TrackResponseSchema,
 } from "../gen/relevance/v1/events_pb.js";
+import { clientCredentialsFromEnv } from "../grpc/client-credentials.js";
 import { createServiceClient } from "../grpc/service-client.js";
 
 type EventInit = Exclude<MessageInitShape<typeof EventSchema>, { $typeName: "relevance.v1.Event" }>;
@@ -59,7 +65,9 @@ const USAGE = `usage:
   relevance identify --user ID [--email E] [--phone P] [--loyalty-id L]
   relevance forget --user ID
 channels: ${Object.values(CHANNEL_NAMES).join(", ")}
-purposes: ${Object.keys(PURPOSES).join(", ")}`;
+purposes: ${Object.keys(PURPOSES).join(", ")}
+environment: RELEVANCE_API_KEY; RELEVANCE_TLS_CA_FILE (TLS), RELEVANCE_TLS_CLIENT_CERT_FILE and
+  RELEVANCE_TLS_CLIENT_KEY_FILE (mTLS)`;
 
 function purposes(
   flag: string,
@@ -163,11 +171,17 @@ async function main(argv: string[]): Promise<void> {
   };
   const deadline = Date.now() + int("deadline-ms", values["deadline-ms"], 2000);
   const print = (json: unknown) => process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  // Every client of this run dials the same way: TLS from the environment, the API key as metadata on top.
+  const apiKey = process.env.RELEVANCE_API_KEY ?? "";
+  const dial = {
+    credentials: clientCredentialsFromEnv(process.env),
+    ...(apiKey !== "" ? { metadata: { authorization: `Bearer ${apiKey}` } } : {}),
+  };
 
   switch (command) {
     case "decide": {
       if (values.user === undefined) throw new Error("--user is required");
-      const client = createServiceClient(DecisionService, values.addr);
+      const client = createServiceClient(DecisionService, values.addr, dial);
       try {
         const res = await client.decide(
           {
@@ -189,7 +203,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case "catalog-info": {
-      const client = createServiceClient(CatalogService, values.addr);
+      const client = createServiceClient(CatalogService, values.addr, dial);
       try {
         print(toJson(GetCatalogInfoResponseSchema, await client.getCatalogInfo({}, { deadline })));
       } finally {
@@ -200,7 +214,7 @@ async function main(argv: string[]): Promise<void> {
     case "set-stock": {
       if (values.sku === undefined || values.quantity === undefined)
         throw new Error("--sku and --quantity are required");
-      const client = createServiceClient(CatalogService, values.addr);
+      const client = createServiceClient(CatalogService, values.addr, dial);
       try {
         const res = await client.setStock(
           {
@@ -217,7 +231,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case "track": {
-      const client = createServiceClient(EventService, values.addr);
+      const client = createServiceClient(EventService, values.addr, dial);
       try {
         const res = await client.track(
           {
@@ -242,7 +256,7 @@ async function main(argv: string[]): Promise<void> {
     case "get-person":
     case "identify":
     case "forget": {
-      const client = createServiceClient(PersonService, values.addr);
+      const client = createServiceClient(PersonService, values.addr, dial);
       try {
         if (command === "get-person") {
           print(toJson(GetPersonResponseSchema, await client.getPerson({ userId: user() }, { deadline })));

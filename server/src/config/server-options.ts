@@ -5,6 +5,24 @@ import type { Policy as PolicyProto } from "../gen/relevance/v1/policy_pb.js";
 import { type FeatureOptions, resolveFeatureConfig } from "../profile/features/feature-config.js";
 import { resolveTriggerConfig, type TriggerOptions } from "../triggers/trigger-config.js";
 
+/**
+ * TLS on the gRPC port, from PEM files read once at start-up. With
+ * `clientCaFile` it is mutual TLS: a client without a certificate signed by
+ * one of those CAs fails the handshake (it sees UNAVAILABLE).
+ */
+export interface ServerTlsOptions {
+  /** The server's certificate chain (PEM), leaf first; its names must match the address clients dial. */
+  readonly certFile: string;
+  /** The server's private key (PEM), unencrypted. */
+  readonly keyFile: string;
+  /**
+   * CA certificates (PEM) that sign client certificates. Given: clients must
+   * present one signed by them (mTLS). Left out: clients are not asked for a
+   * certificate (TLS only).
+   */
+  readonly clientCaFile?: string;
+}
+
 /** Everything `createServer` can be told. Only `server/src/main.ts` reads the environment. */
 export interface ServerOptions {
   /** Address to bind. @default "127.0.0.1" */
@@ -168,6 +186,12 @@ export interface ServerOptions {
    * @default null
    */
   metricsPort: number | null;
+  /**
+   * TLS (and mTLS with `clientCaFile`) on the gRPC port; see ServerTlsOptions.
+   * null: plaintext, for loopback and development only. API keys work the same on either.
+   * @default null
+   */
+  tls: ServerTlsOptions | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -227,6 +251,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxInFlightDecides: 512,
   apiKeys: Object.freeze([]),
   metricsPort: null,
+  tls: null,
 });
 
 function positiveInt(
@@ -239,6 +264,23 @@ function positiveInt(
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     throw new Error(`options.${key} must be an integer in [${min}, ${max}], got ${String(v)}`);
   }
+}
+
+/** The shape of options.tls; the files themselves are read by `serverCredentials`. */
+function validateTls(tls: ServerTlsOptions | null): void {
+  if (tls === null) return;
+  if (typeof tls !== "object") {
+    throw new Error(`options.tls must be null or { certFile, keyFile, clientCaFile? }, got ${String(tls)}`);
+  }
+  const path = (key: keyof ServerTlsOptions, what: string) => {
+    const v = tls[key];
+    if (typeof v !== "string" || v === "") {
+      throw new Error(`options.tls.${key} must be the path of ${what}, got ${JSON.stringify(v)}`);
+    }
+  };
+  path("certFile", "the server's PEM certificate chain");
+  path("keyFile", "the server's PEM private key");
+  if (tls.clientCaFile !== undefined) path("clientCaFile", "PEM CA certificates for client certificates");
 }
 
 /**
@@ -273,6 +315,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "redisBreakerOpenMs", 1, 600_000);
   validateApiKeys(o.apiKeys);
   if (o.metricsPort !== null) positiveInt(o, "metricsPort", 0, 65535);
+  validateTls(o.tls);
   resolveTriggerConfig(o.triggers);
   positiveInt(o, "maxUpsertItems", 1);
   positiveInt(o, "maxUpdates", 1);
