@@ -39,6 +39,7 @@ import { eventServiceHandlers } from "./grpc/event-service.js";
 import { experienceHandlers } from "./grpc/experience-service.js";
 import { personServiceHandlers } from "./grpc/person-service.js";
 import { policyServiceHandlers } from "./grpc/policy-service.js";
+import { createRequestLog } from "./grpc/request-log.js";
 import { serverCredentials } from "./grpc/server-credentials.js";
 import { grpcServiceDefinition } from "./grpc/service-definition.js";
 import { addHealth, type ServerHealth } from "./health/health.js";
@@ -353,7 +354,8 @@ export async function createServer(
       })
     : null;
 
-  const onInternalError = (cause: unknown) => log.error("internal error", { err: cause });
+  // One JSON line per failed call, with its request id; internal errors with their cause.
+  const requestLog = createRequestLog({ log });
   // API keys: with none configured every caller is let in (development); health and reflection are always open.
   const apiKeys = options.apiKeys.length > 0 ? createApiKeyStore(options.apiKeys) : null;
   const observed = (service: DescService, handlers: UntypedServiceImplementation) =>
@@ -369,9 +371,16 @@ export async function createServer(
     // Channelz keeps per-call tracking objects; off, it no longer shows in CPU profiles under load.
     "grpc.enable_channelz": 0,
   });
-  /** Every relevance.v1 service goes through the same doors: metrics outermost, then API keys. */
+  /**
+   * Every relevance.v1 service goes through the same doors: metrics outermost
+   * (its latency includes the rest), then the request log (outside API keys,
+   * so refusals are logged with their request id and caller), then API keys.
+   */
   const serve = (service: DescService, handlers: UntypedServiceImplementation) =>
-    grpc.addService(grpcServiceDefinition(service), observed(service, authorize(service, handlers, apiKeys)));
+    grpc.addService(
+      grpcServiceDefinition(service),
+      observed(service, requestLog.wrap(service, authorize(service, handlers, apiKeys))),
+    );
   serve(DecisionService, {
     ...decisionServiceHandlers({
       pipeline,
@@ -379,9 +388,8 @@ export async function createServer(
       maxMessageBytes: options.maxMessageBytes,
       maxInFlight: options.maxInFlightDecides,
       ...(observeStage !== undefined ? { observeStage } : {}),
-      onInternalError,
     }),
-    ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength, onInternalError }),
+    ...experienceHandlers({ caps, people, maxUserIdLength: options.maxUserIdLength }),
   });
   serve(
     CatalogService,
@@ -390,7 +398,6 @@ export async function createServer(
       itemLimits: { features: options.features, maxSkuLength: options.maxSkuLength },
       maxUpsertItems: options.maxUpsertItems,
       maxUpdates: options.maxUpdates,
-      onInternalError,
     }),
   );
   serve(
@@ -401,7 +408,6 @@ export async function createServer(
       limits: options,
       maxTrackEvents: options.maxTrackEvents,
       maxTrackStreamEvents: options.maxTrackStreamEvents,
-      onInternalError,
     }),
   );
   serve(
@@ -414,10 +420,9 @@ export async function createServer(
       featureConfig,
       limits: options,
       ...(timers !== null ? { timers } : {}),
-      onInternalError,
     }),
   );
-  serve(PolicyService, policyServiceHandlers({ holder: policy, onInternalError }));
+  serve(PolicyService, policyServiceHandlers({ holder: policy }));
   const deliveryHandlers = deliveryServiceHandlers({
     hub: delivery,
     connect: () => createRedisClient(options.redisUrl, { connectionName: "relevance-delivery" }),
@@ -427,7 +432,6 @@ export async function createServer(
     policy: () => policy.current().policy,
     log,
     maxSubscriptions: options.maxSubscriptions,
-    onInternalError,
   });
   serve(DeliveryService, deliveryHandlers.handlers);
   const health = addHealth(grpc, redis);
@@ -490,6 +494,8 @@ export async function createServer(
             resolve();
           });
         });
+        // Counts of call log lines dropped in the last second are not lost at exit.
+        requestLog.flush();
         policy.close();
         await triggers?.stop();
         delivery?.close();

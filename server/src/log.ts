@@ -7,6 +7,12 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * Whether lines at `level` are written, so a hot path can skip building
+   * fields nobody reads (the request log's per-call debug line). Absent: every
+   * level is on.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -28,8 +34,14 @@ export function createLogger(
     if (fields) for (const [k, v] of Object.entries(fields)) entry[k] = describe(v);
     write(`${JSON.stringify(entry)}\n`);
   };
-  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
+  return {
+    debug: emit("debug"),
+    info: emit("info"),
+    warn: emit("warn"),
+    error: emit("error"),
+    enabled: (lvl) => ORDER[lvl] >= min,
+  };
 }
 
 /** A logger that drops everything (tests, benchmarks). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, enabled: () => false };

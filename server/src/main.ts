@@ -20,7 +20,8 @@
  * Prometheus metrics at /metrics on HOST; unset: none), RELEVANCE_TLS_CERT_FILE and
  * RELEVANCE_TLS_KEY_FILE (PEM: TLS on the gRPC port; unset: plaintext),
  * RELEVANCE_TLS_CLIENT_CA_FILE (PEM CAs of client certificates: mutual TLS, a client
- * without a certificate they signed fails the handshake), LOG_LEVEL,
+ * without a certificate they signed fails the handshake), LOG_LEVEL (debug, info, warn,
+ * error; default info; debug adds a line per successful call),
  * DEMO_ITEMS, DEMO_PROFILES. With --demo the server runs under the demo policy
  * (server/policies/demo.yaml) unless another is named, and an empty catalog is seeded
  * with a synthetic one (and synthetic profiles), and one sample decision is
@@ -92,6 +93,17 @@ function tlsFrom(env: NodeJS.ProcessEnv): ServerTlsOptions | null {
   return { certFile, keyFile, ...(clientCaFile !== "" ? { clientCaFile } : {}) };
 }
 
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** LOG_LEVEL, checked: an unknown level would silence every line. */
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === "") return "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as LogLevel;
+}
+
 /** "silver,gold,platinum" purchase values over the loyalty window, e.g. "200,1000,5000". */
 function loyaltyThresholds(
   raw: string | undefined,
@@ -126,7 +138,7 @@ const DEMO_POLICY = fileURLToPath(new URL("../../../server/policies/demo.yaml", 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const demo = args.includes("--demo");
-  const log = createLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? "info");
+  const log = createLogger(logLevel(process.env.LOG_LEVEL));
   const redisUrl = process.env.REDIS_URL ?? "";
   const options: Partial<ServerOptions> = {
     host: process.env.HOST ?? DEFAULT_SERVER_OPTIONS.host,

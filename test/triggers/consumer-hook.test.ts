@@ -162,7 +162,6 @@ describe("PersonService.Forget with timers", () => {
       features: FEATURES,
       featureConfig,
       limits: { maxUserIdLength: 256 },
-      onInternalError: () => {},
       timers,
     });
     const forget = handlers.forget as (

@@ -28,7 +28,6 @@ export interface CatalogServiceOptions {
   readonly maxUpsertItems: number;
   /** Updates one SetStock or SetPrice call may carry (option maxUpdates). */
   readonly maxUpdates: number;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 function checkUpdateCount(n: number, max: number): void {
@@ -42,8 +41,8 @@ function checkUpdateCount(n: number, max: number): void {
  * item anywhere rejects the stream and nothing of it is applied.
  */
 export function catalogServiceHandlers(options: CatalogServiceOptions): UntypedServiceImplementation {
-  const { manager, itemLimits, maxUpsertItems, maxUpdates, onInternalError } = options;
-  const fail = (cb: sendUnaryData<Buffer>) => (e: unknown) => cb(toServiceError(e, onInternalError));
+  const { manager, itemLimits, maxUpsertItems, maxUpdates } = options;
+  const fail = (cb: sendUnaryData<Buffer>) => (e: unknown) => cb(toServiceError(e));
   const version = (i: CatalogInfo) => ({ catalogVersion: i.version });
 
   return {

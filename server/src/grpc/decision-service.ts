@@ -19,7 +19,6 @@ export interface DecisionServiceOptions {
   readonly maxInFlight: number;
   /** Told how long decoding (with validation) and encoding took (metrics). */
   readonly observeStage?: (stage: "decode" | "encode", ms: number) => void;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 /**
@@ -28,7 +27,7 @@ export interface DecisionServiceOptions {
  * wire formats.
  */
 export function decisionServiceHandlers(options: DecisionServiceOptions): UntypedServiceImplementation {
-  const { pipeline, limits, maxMessageBytes, maxInFlight, onInternalError } = options;
+  const { pipeline, limits, maxMessageBytes, maxInFlight } = options;
   let inFlight = 0;
   return {
     decide(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
@@ -49,7 +48,7 @@ export function decisionServiceHandlers(options: DecisionServiceOptions): Untype
       const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
       run()
         .then((bytes) => callback(null, bytes))
-        .catch((e: unknown) => callback(toServiceError(e, onInternalError)))
+        .catch((e: unknown) => callback(toServiceError(e)))
         .finally(() => inFlight--);
 
       async function run(): Promise<Buffer> {

@@ -35,7 +35,6 @@ export interface DeliveryServiceOptions {
   readonly log: Logger;
   /** Subscriptions open at once on this instance. */
   readonly maxSubscriptions: number;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 const CONSUMER = /^[A-Za-z0-9._-]{1,128}$/;
@@ -101,7 +100,7 @@ export function deliveryServiceHandlers(o: DeliveryServiceOptions): DeliveryHand
           open--;
         }
         if (error === null) call.end();
-        else call.emit("error", toServiceError(error, o.onInternalError));
+        else call.emit("error", toServiceError(error));
       };
 
       const send = (frame: Buffer): Promise<void> =>

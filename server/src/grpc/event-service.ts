@@ -30,7 +30,6 @@ export interface EventServiceOptions {
   readonly maxTrackEvents: number;
   /** Events per TrackStream stream. @see ServerOptions.maxTrackStreamEvents */
   readonly maxTrackStreamEvents: number;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 const INVALID_ID = ErrorCatalogue.INVALID_FIELD.id;
@@ -82,7 +81,7 @@ function checkBatchSize(n: number, max: number): void {
  * then nothing of that batch was accepted.
  */
 export function eventServiceHandlers(options: EventServiceOptions): UntypedServiceImplementation {
-  const { intake, maxTrackEvents, maxTrackStreamEvents, onInternalError } = options;
+  const { intake, maxTrackEvents, maxTrackStreamEvents } = options;
 
   return {
     track(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
@@ -98,7 +97,7 @@ export function eventServiceHandlers(options: EventServiceOptions): UntypedServi
           );
           callback(null, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         })
-        .catch((e: unknown) => callback(toServiceError(e, onInternalError)));
+        .catch((e: unknown) => callback(toServiceError(e)));
     },
 
     trackStream(call: ServerReadableStream<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
@@ -120,7 +119,7 @@ export function eventServiceHandlers(options: EventServiceOptions): UntypedServi
                 `${e.message} (the stream's events before index ${accepted.length + rejected.length} were already handled: ${accepted.length} accepted, ${rejected.length} rejected)`,
               )
             : e;
-        callback(toServiceError(error, onInternalError));
+        callback(toServiceError(error));
       };
       call.on("data", (bytes: Buffer) => {
         call.pause();

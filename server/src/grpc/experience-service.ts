@@ -16,7 +16,6 @@ export interface ExperienceHandlersOptions {
   /** Resolves a linked id to its person: experiences and caps live with the person. */
   readonly people: PersonStateStore;
   readonly maxUserIdLength: number;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 const MAX_ID = 128;
@@ -44,13 +43,13 @@ type Unary = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buf
  * delivered.
  */
 export function experienceHandlers(options: ExperienceHandlersOptions): { redeem: Unary; release: Unary } {
-  const { caps, people, maxUserIdLength, onInternalError } = options;
+  const { caps, people, maxUserIdLength } = options;
   const unary =
     (run: (bytes: Buffer) => Promise<Buffer>): Unary =>
     (call, callback) => {
       run(call.request).then(
         (bytes) => callback(null, bytes),
-        (e: unknown) => callback(toServiceError(e, onInternalError)),
+        (e: unknown) => callback(toServiceError(e)),
       );
     };
   return {

@@ -27,7 +27,6 @@ export interface PersonServiceOptions {
   readonly features: number;
   readonly featureConfig: FeatureConfig;
   readonly limits: { readonly maxUserIdLength: number };
-  readonly onInternalError: (cause: unknown) => void;
   /** Trigger timers, dropped with the person by Forget. @default undefined (no triggers) */
   readonly timers?: { forgetPerson(personId: string): Promise<number> };
 }
@@ -68,13 +67,13 @@ const LIFE_EVENTS: Readonly<Record<DomainLifeEvent, LifeEventType>> = {
  * behind each feature).
  */
 export function personServiceHandlers(options: PersonServiceOptions): UntypedServiceImplementation {
-  const { identity, people, hasher, featureConfig, limits, onInternalError } = options;
+  const { identity, people, hasher, featureConfig, limits } = options;
   const unary =
     (handle: (request: Buffer) => Promise<Buffer>) =>
     (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
       handle(call.request).then(
         (bytes) => callback(null, bytes),
-        (e: unknown) => callback(toServiceError(e, onInternalError)),
+        (e: unknown) => callback(toServiceError(e)),
       );
     };
 

@@ -23,7 +23,6 @@ export const MAX_LISTED_PROBLEMS = 1000;
 
 export interface PolicyServiceOptions {
   readonly holder: PolicyHolder;
-  readonly onInternalError: (cause: unknown) => void;
 }
 
 function requiredPolicy(policy: Policy | undefined): Policy {
@@ -38,7 +37,7 @@ function requiredPolicy(policy: Policy | undefined): Policy {
  * first problems by path otherwise, keeping the policy in force.
  */
 export function policyServiceHandlers(options: PolicyServiceOptions): UntypedServiceImplementation {
-  const { holder, onInternalError } = options;
+  const { holder } = options;
   const unary =
     (handle: (request: Buffer) => Buffer) =>
     (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
@@ -46,7 +45,7 @@ export function policyServiceHandlers(options: PolicyServiceOptions): UntypedSer
       try {
         bytes = handle(call.request);
       } catch (e) {
-        callback(toServiceError(e, onInternalError));
+        callback(toServiceError(e));
         return;
       }
       callback(null, bytes);

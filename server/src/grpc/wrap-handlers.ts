@@ -6,10 +6,19 @@ export interface AnyCall {
   readonly metadata: Metadata;
   emit(event: "error", error: unknown): boolean;
   on(event: string, listener: () => void): unknown;
+  prependListener(event: "error", listener: (error: unknown) => void): unknown;
+  /** Sends the response headers now (once; later calls are ignored). */
+  sendMetadata(metadata: Metadata): void;
 }
 
+/**
+ * How unary and client-streaming handlers answer: an error, or a response
+ * with optional trailers (`trailer` given with an error replaces its metadata).
+ */
+export type AnyCallback = (error: unknown, response?: unknown, trailer?: Metadata, flags?: number) => void;
+
 /** A handler of any method kind: unary and client-streaming ones get `callback`. */
-export type AnyHandler = (call: AnyCall, callback?: (error: unknown, response?: unknown) => void) => void;
+export type AnyHandler = (call: AnyCall, callback?: AnyCallback) => void;
 
 /** The method a wrapper is made for. */
 export interface WrappedMethod {
@@ -21,7 +30,7 @@ export interface WrappedMethod {
 
 /**
  * Wraps every handler `handlers` has for `service` with `wrap`; the one loop
- * behind authorisation and metrics, so both see the same method paths and kinds.
+ * behind authorisation, the request log and metrics, so all see the same method paths and kinds.
  */
 export function wrapHandlers(
   service: DescService,

@@ -161,14 +161,15 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
         answersOnce
           ? (call, cb) => {
               const start = performance.now();
-              inner(call, (e, r) => {
+              inner(call, (e, r, trailer, flags) => {
                 const code =
                   e === null || e === undefined
                     ? status.OK
                     : ((e as { code?: number }).code ?? status.UNKNOWN);
                 calls.inc({ method, code: codeName(code) });
                 latency.observe({ method }, (performance.now() - start) / 1000);
-                cb?.(e, r);
+                // The trailers carry the request id (request-log.ts): pass them on.
+                cb?.(e, r, trailer, flags);
               });
             }
           : (call) => {
