@@ -28,7 +28,8 @@
  * Knobs: FAULTS_RATE (Decide calls/s during the Redis faults, 1000),
  * FAULTS_DEADLINE_MS (every call's deadline, 50), FAULTS_FUZZ_CASES (100000),
  * BENCH_ITEMS (20000), BENCH_PROFILES (5000), FAULTS_ONLY (a comma-separated
- * subset of overload, stall, kill, fuzz, sigterm).
+ * subset of overload, stall, kill, fuzz, sigterm), FAULTS_DEBUG (print bad calls per
+ * 250 ms of the Redis scenarios).
  *
  * Prints human-readable lines on stderr, then one JSON line on stdout.
  */
@@ -47,7 +48,7 @@ import {
   Treatment,
 } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { ALLOWED, type FuzzOutcome, mutation, rawClients, seeds, send } from "../fuzz/rpc-fuzz.js";
-import { healthClient } from "../server/support/health-client.js";
+import { watchForNotServing } from "../server/support/health-client.js";
 import { findFreePort, type RedisServerHandle, startRedisServer } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
@@ -137,6 +138,21 @@ function badShare(
 ) {
   const window = samples.filter((s) => s.sentAt >= fromMs && s.sentAt < toMs);
   return window.length === 0 ? Number.NaN : window.filter((s) => !good(s)).length / window.length;
+}
+
+/** FAULTS_DEBUG: per 250 ms of send time, how many calls fell back, failed or came late ("1000:250(3 late)"). */
+function badCallsByQuarterSecond(samples: readonly CallSample[]): string {
+  const buckets = new Map<number, { bad: number; late: number }>();
+  for (const x of samples) {
+    const late = x.ms > DEADLINE_MS;
+    if (!late && x.code === status.OK && x.kind !== "redis_down") continue;
+    const at = Math.floor(x.sentAt / 250) * 250;
+    const b = buckets.get(at) ?? { bad: 0, late: 0 };
+    b.bad++;
+    if (late) b.late++;
+    buckets.set(at, b);
+  }
+  return [...buckets].map(([at, b]) => `${at}:${b.bad}${b.late > 0 ? `(${b.late} late)` : ""}`).join(" ");
 }
 
 function codes(samples: readonly CallSample[]): Record<string, number> {
@@ -275,19 +291,7 @@ async function redisStall(address: string, redis: RedisServerHandle, reqs: Buffe
     },
   });
   const all = run.samples;
-  if (process.env.FAULTS_DEBUG) {
-    const buckets = new Map<number, string>();
-    for (const x of all) {
-      const b = Math.floor(x.sentAt / 250) * 250;
-      const bad = x.ms > DEADLINE_MS ? "L" : x.kind === "redis_down" ? "f" : "";
-      if (bad !== "") buckets.set(b, (buckets.get(b) ?? "") + bad);
-    }
-    say(
-      [...buckets]
-        .map(([b, v]) => `${b}:${v.length}${v.includes("L") ? `(${v.split("L").length - 1} late)` : ""}`)
-        .join(" "),
-    );
-  }
+  if (process.env.FAULTS_DEBUG) say(badCallsByQuarterSecond(all));
   const during = all.filter((s) => s.sentAt >= stopAt && s.sentAt < resumeAt);
   const failed = all.filter((s) => s.code !== status.OK).length;
   const late = all.filter((s) => s.ms > DEADLINE_MS).length;
@@ -335,14 +339,7 @@ async function redisKill(address: string, redis: RedisServerHandle, reqs: Buffer
   });
   const next = await restarting!;
   const all = run.samples;
-  if (process.env.FAULTS_DEBUG) {
-    const buckets = new Map<number, number>();
-    for (const x of all) {
-      const b = Math.floor(x.sentAt / 250) * 250;
-      if (x.kind === "redis_down" || x.code !== status.OK) buckets.set(b, (buckets.get(b) ?? 0) + 1);
-    }
-    say([...buckets].map(([b, v]) => `${b}:${v}`).join(" "));
-  }
+  if (process.env.FAULTS_DEBUG) say(badCallsByQuarterSecond(all));
   const failed = all.filter((s) => s.code !== status.OK).length;
   const late = all.filter((s) => s.ms > DEADLINE_MS).length;
   // Back means answered from Redis again: a profile read that did not fail (the new Redis is empty).
@@ -394,13 +391,7 @@ async function fuzz(address: string) {
 }
 
 async function sigterm(address: string, server: ChildProcess, reqs: Buffer[]) {
-  const health = healthClient(address);
-  let draining = false;
-  const watch = health.watch("relevance.v1.DecisionService");
-  watch.on("data", (r: { status: string }) => {
-    if (r.status === "NOT_SERVING") draining = true;
-  });
-  watch.on("error", () => {});
+  const health = watchForNotServing(address, "relevance.v1.DecisionService");
   let streamEnd: Error | null | undefined;
   const subscription = openSubscription(address, "email", "faults-adapter", 8, {
     onSubscribed() {},
@@ -423,7 +414,7 @@ async function sigterm(address: string, server: ChildProcess, reqs: Buffer[]) {
         server.kill("SIGTERM");
       }
     },
-    stopSending: () => draining,
+    stopSending: health.notServing,
   });
   const code = await exited;
   const exitMs = performance.now() - signalledAt;

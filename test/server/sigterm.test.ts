@@ -13,7 +13,7 @@ import { createRedisClient } from "../../server/src/redis/create-redis-client.js
 import { deleteByPrefix } from "../support/redis.js";
 import { findFreePort } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
-import { healthClient } from "./support/health-client.js";
+import { watchForNotServing } from "./support/health-client.js";
 
 const PREFIX = `t:sigterm-${process.pid}:`;
 const GRACE_MS = 3000;
@@ -43,13 +43,7 @@ describe("SIGTERM under load (real server process, redis)", () => {
 
   it("should fail no unary call and exit 0 within the grace time plus 1 s", async () => {
     // A client that stops sending once health says NOT_SERVING, as a load balancer would.
-    const health = healthClient(address);
-    let draining = false;
-    const watch = health.watch("relevance.v1.DecisionService");
-    watch.on("data", (r: { status: string }) => {
-      if (r.status === "NOT_SERVING") draining = true;
-    });
-    watch.on("error", () => {});
+    const health = watchForNotServing(address, "relevance.v1.DecisionService");
 
     let streamEnd: Error | null | undefined;
     const subscription = openSubscription(address, "email", "sigterm-adapter", 8, {
@@ -64,7 +58,7 @@ describe("SIGTERM under load (real server process, redis)", () => {
     let ok = 0;
     const failures: string[] = [];
     const loop = async () => {
-      while (!draining) {
+      while (!health.notServing()) {
         try {
           await client.decide(
             {

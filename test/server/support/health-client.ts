@@ -30,3 +30,24 @@ export function healthClient(address: string): HealthClient {
     close: () => raw.close(),
   };
 }
+
+/**
+ * Watches `service` as a load balancer would: `notServing()` turns true once
+ * health says NOT_SERVING, and a caller stops sending. `close` ends the watch.
+ */
+export function watchForNotServing(
+  address: string,
+  service: string,
+): { notServing(): boolean; close(): void } {
+  const health = healthClient(address);
+  let notServing = false;
+  const watch = health.watch(service);
+  watch.on("data", (r: { status: string }) => {
+    if (r.status === "NOT_SERVING") notServing = true;
+  });
+  watch.on("error", () => {});
+  return {
+    notServing: () => notServing,
+    close: () => health.close(),
+  };
+}
