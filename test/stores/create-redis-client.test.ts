@@ -14,7 +14,7 @@ describe("createRedisClient()", () => {
         maxRetriesPerRequest: 1,
         commandTimeout: 2000,
       });
-      expect(t.redis.options.retryStrategy?.(100)).toBe(1000);
+      expect(t.redis.options.retryStrategy?.(100)).toBe(250);
       expect(t.redis.options.retryStrategy?.(1)).toBe(50);
       expect(await t.redis.ping()).toBe("PONG");
     } finally {

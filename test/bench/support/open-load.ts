@@ -8,6 +8,8 @@ export interface CallSample {
   readonly code: status;
   /** What `classify` said of the answer (OK calls only); "" otherwise. */
   readonly kind: string;
+  /** How late the client itself sent the call, ms: a client stall, not the server's. */
+  readonly sendLagMs: number;
 }
 
 export interface OpenLoadRun {
@@ -93,7 +95,7 @@ export async function runOpenLoad(run: OpenLoadRun): Promise<OpenLoadResult> {
       if (c === status.OK && run.classify !== undefined) {
         kind = run.classify(Buffer.concat(chunks).subarray(5));
       }
-      samples.push({ sentAt: scheduledAt, ms, code: c, kind });
+      samples.push({ sentAt: scheduledAt, ms, code: c, kind, sendLagMs: lag });
     };
     let stream: ClientHttp2Stream;
     try {
