@@ -2,8 +2,8 @@
  * DeliveryService.Subscribe on real Redis: credits bound what is in flight,
  * acks finish entries, unacked ones come back (to the same consumer after a
  * reconnect, to another after the ack timeout), send-time checks drop or
- * defer, one experience is delivered once per channel window, and protocol
- * errors name the field.
+ * defer, one experience is delivered once per channel window, a consumer
+ * group Redis lost is recreated, and protocol errors name the field.
  */
 
 import { readFileSync } from "node:fs";
@@ -171,6 +171,21 @@ describe("DeliveryService.Subscribe (redis)", () => {
     expect(ahead).toBeLessThanOrEqual(9 * 3600_000);
     s.client.end();
     await s.ended;
+  });
+
+  it("should recreate a consumer group Redis lost (restarted empty) and deliver what was enqueued since", async () => {
+    const stream = deliveryKeys(target.redis!.keyPrefix, Channel.PUSH).stream;
+    // What an empty Redis looks like to this channel: no stream, so no group.
+    await target.redis!.redis.del(stream);
+    expect(await hub.enqueue(queued("ann", 500, Channel.PUSH), "lost-group-1")).toBe(true);
+    const s = subscribe(t.server.address, "push", "after-restart", 10);
+    const [d] = await s.waitFor(1);
+    expect(d).toMatchObject({ channel: "push", recipient: "ann", experienceId: "x1exp-ann-500", attempt: 1 });
+    s.ackAll();
+    await sleep(100);
+    expect(await pending(Channel.PUSH)).toBe(0);
+    s.client.end();
+    expect(await s.ended).toBeNull();
   });
 
   it("should end the stream with INVALID_ARGUMENT naming the field for a bad hello or ack", async () => {

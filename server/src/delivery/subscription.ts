@@ -159,11 +159,29 @@ export function createSubscription(o: SubscriptionOptions): Subscription {
     }
   };
 
+  /**
+   * Runs a group command, recreating the stream's consumer group once when it
+   * is gone (NOGROUP): a Redis that restarted empty, or a deleted stream key,
+   * must not leave every later Subscribe failing until the server restarts.
+   */
+  const withGroup = async <T>(command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("NOGROUP"))) throw error;
+      o.log.warn("delivery: consumer group missing, recreating it", { channel });
+      await hub.ensureStreams();
+      return command();
+    }
+  };
+
   const read = async (id: string, count: number, block: boolean): Promise<XReadReply> => {
     const args: (string | number)[] = ["GROUP", DELIVERY_GROUP, consumer, "COUNT", count];
     if (block) args.push("BLOCK", blockMs);
     args.push("STREAMS", stream, id);
-    return (await (blocking as unknown as BufferCommands).xreadgroupBuffer(...args)) as XReadReply;
+    return (await withGroup(() =>
+      (blocking as unknown as BufferCommands).xreadgroupBuffer(...args),
+    )) as XReadReply;
   };
 
   const settleGone = async (gone: readonly string[]): Promise<void> => {
@@ -191,14 +209,16 @@ export function createSubscription(o: SubscriptionOptions): Subscription {
         if (closed) break;
         if (now() >= nextClaimAt) {
           nextClaimAt = now() + blockMs;
-          const reply = (await (hub.redis as unknown as BufferCommands).xautoclaimBuffer(
-            stream,
-            DELIVERY_GROUP,
-            consumer,
-            ackTimeoutMs,
-            "0-0",
-            "COUNT",
-            Math.min(credits, 512),
+          const reply = (await withGroup(() =>
+            (hub.redis as unknown as BufferCommands).xautoclaimBuffer(
+              stream,
+              DELIVERY_GROUP,
+              consumer,
+              ackTimeoutMs,
+              "0-0",
+              "COUNT",
+              Math.min(credits, 512),
+            ),
           )) as [Buffer, [Buffer, Buffer[] | null][], Buffer[]?];
           const claimed = entriesOf([[Buffer.from(stream), reply[1]]]);
           if (claimed.entries.length > 0) {
