@@ -35,7 +35,6 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import fc from "fast-check";
@@ -59,7 +58,7 @@ import { startServerProcess } from "../support/server-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
 import { type CallSample, runOpenLoad } from "./support/open-load.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { quantile } from "./support/stats.js";
+import { machine, quantile } from "./support/stats.js";
 
 const RATE = Number(process.env.FAULTS_RATE ?? 1000);
 const DEADLINE_MS = Number(process.env.FAULTS_DEADLINE_MS ?? 50);
@@ -488,9 +487,7 @@ async function main(): Promise<void> {
       Object.assign(result, killed.result);
     }
     if (run("sigterm")) Object.assign(result, await sigterm(address, server, reqs));
-    process.stdout.write(
-      `${JSON.stringify({ machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB`, ...result })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ machine: machine(), ...result })}\n`);
   } finally {
     if (server.exitCode === null) server.kill("SIGKILL");
     await redis.stop();

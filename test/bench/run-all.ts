@@ -15,12 +15,12 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startRedisServer } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
 import { type CurvePoint, latencyThroughputSvg } from "./support/latency-chart.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { machine } from "./support/stats.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const OUT = `${ROOT}bench/`;
@@ -167,9 +167,9 @@ async function main(): Promise<void> {
     const v = (raw[bench] as Json | null)?.[key];
     return typeof v === "number" ? v : null;
   };
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${process.platform}`;
+  const machineLine = `${machine()}, Node.js ${process.version}, ${process.platform}`;
   const results = {
-    machine,
+    machine: machineLine,
     date: new Date().toISOString(),
     commit: gitCommit(),
     echo_rps: get("decide", "echo_rps"),
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   if (curve.length > 0) {
     writeFileSync(
       `${OUT}latency-throughput.svg`,
-      await latencyThroughputSvg(curve, P99_BUDGET_MS, `Decide latency vs throughput — ${machine}`),
+      await latencyThroughputSvg(curve, P99_BUDGET_MS, `Decide latency vs throughput — ${machineLine}`),
     );
   }
   writeFileSync(`${OUT}REPORT.md`, report(results, curve));

@@ -10,14 +10,15 @@ export const BENCH_IDENTITY_KEY = "bench-identity-key-0123456789abcdef";
  * Starts the real server (`node dist/server/src/main.js`) on `port` against
  * `redisUrl`, with `env` on top, and waits until Decide answers.
  * BENCH_SERVER_NODE_ARGS: extra node flags for it (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * `script` runs instead of main.js (bench:processes starts it through node:cluster).
  */
 export async function startServerProcess(
   redisUrl: string,
   port: number,
   env: Record<string, string> = {},
   args: readonly string[] = [],
+  script: string = new URL("../../server/src/main.js", import.meta.url).pathname,
 ): Promise<ChildProcess> {
-  const script = new URL("../../server/src/main.js", import.meta.url).pathname;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: {
