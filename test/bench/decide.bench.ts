@@ -7,7 +7,9 @@
  * h2load (closed model, for the maximum rates). Echo takes the same request
  * bytes and returns as many bytes as the Decide response, so the ratio isolates
  * what a decision costs beyond gRPC. The latency at half of Decide's maximum is
- * measured on a fixed send schedule whose achieved rate is checked (runAtRate).
+ * measured on a fixed send schedule whose achieved rate is checked (runAtRate),
+ * and Echo is run on the same schedule as a control (`echo_p99_ms_at_half`:
+ * the tail the transport and this machine show at that rate with no decision).
  * h2load cannot see grpc-status, so every phase checks the server counted as
  * many decisions as h2load saw answers.
  *
@@ -24,29 +26,23 @@
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
  */
 import { readFileSync } from "node:fs";
-import { create, toBinary } from "@bufbuild/protobuf";
-import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from "@grpc/grpc-js";
+import { type create, toBinary } from "@bufbuild/protobuf";
 import { createServer } from "../../server/src/create-server.js";
-import { syntheticSku } from "../../server/src/demo/synthetic.js";
-import {
-  DecideRequestSchema,
-  DecideResponseSchema,
-  DecisionService,
-  Treatment,
-} from "../../server/src/gen/relevance/v1/decision_pb.js";
+import { DecideRequestSchema, DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { PolicyService } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
 import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { startRedisServer } from "../support/redis-process.js";
+import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
+import { BENCH_CANDIDATES, personalisedSearch } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
-const CANDIDATES = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
 const CLIENTS = 2;
@@ -87,79 +83,20 @@ async function main(): Promise<void> {
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: SEED, features: FEATURES });
 
     let echoResponse = Buffer.alloc(0);
-    const echoDefinition: ServiceDefinition = {
-      echo: {
-        path: "/relevance.bench.v1.EchoService/Echo",
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    };
-    const server = await createServer(
-      {
-        port: 0,
-        redisUrl: redisServer.url,
-        features: FEATURES,
-        profileTimeoutMs: 50,
-        identityKey: "bench-identity-key-0123456789abcdef",
-        policyFile: POLICY_FILE,
-        watchPolicyFile: false,
-      },
-      {
-        log: silentLogger,
-        extraServices: [
-          {
-            definition: echoDefinition,
-            handlers: {
-              echo: (_call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) =>
-                cb(null, echoResponse),
-            },
-          },
-        ],
-      },
-    );
+    const server = await createServer(benchServerOptions(redisServer.url, POLICY_FILE), {
+      log: silentLogger,
+      extraServices: [echoService(() => echoResponse)],
+    });
     try {
       // A person who consented to personalisation, and 200 candidates from the catalog.
-      const client = createServiceClient(DecisionService, server.address);
-      const candidates = [];
-      for (let i = 0; i < CANDIDATES; i++) {
-        candidates.push({ sku: syntheticSku((i * 7919) % ITEMS), baseScore: 1 - i / CANDIDATES });
-      }
-      let request = create(DecideRequestSchema);
-      let decideResponse: Uint8Array | null = null;
-      for (let u = 1; u <= 100 && decideResponse === null; u++) {
-        request = create(DecideRequestSchema, {
-          userId: `user-${String(u).padStart(6, "0")}`,
-          channel: 1,
-          useCase: "search",
-          placement: "grid",
-          context: { device: "mobile", locale: "en-GB", query: "running shoes" },
-          candidates,
-          limit: 20,
-        });
-        const res = await client.decide(request, { deadline: Date.now() + 2000 });
-        if (
-          res.treatment === Treatment.PERSONALIZED &&
-          res.degradations.length === 0 &&
-          res.items.length > 0
-        ) {
-          decideResponse = toBinary(DecideResponseSchema, res);
-          say(
-            `person ${request.userId}: personalised, ${res.items.length} items, ${res.excluded.length} excluded`,
-          );
-        }
-      }
-      client.close();
-      if (decideResponse === null) throw new Error("no personalised person found among the first 100");
+      const { request, response: decideResponse, summary } = await personalisedSearch(server.address, ITEMS);
+      say(summary);
       echoResponse = Buffer.from(decideResponse);
       const body = grpcFrame(toBinary(DecideRequestSchema, request));
       say(`request ${body.length - 5} bytes, response ${echoResponse.length} bytes`);
 
       const base = `http://${server.address}`;
-      const echoUrl = `${base}/relevance.bench.v1.EchoService/Echo`;
+      const echoUrl = `${base}${ECHO_PATH}`;
       const decideUrl = `${base}/relevance.v1.DecisionService/Decide`;
       const closed = { body, clients: CLIENTS, streamsPerClient: STREAMS, durationS: DURATION_S, warmUpS: 1 };
 
@@ -194,6 +131,11 @@ async function main(): Promise<void> {
       const stealBefore = readCpu();
       const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
       const stealPct = stealShare(stealBefore, readCpu());
+      // The control: Echo on the same schedule, so the transport's and this
+      // machine's own tail at that rate can be read beside Decide's.
+      const echoOpen = await runAtRate({ url: echoUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+      if (echoOpen.failed > 0) throw new Error(`echo at ${half} req/s: ${echoOpen.failed} failed streams`);
+      const echoP99 = quantile(echoOpen.latenciesMs, 0.99);
       const reload =
         POLICY_FILE === ""
           ? NO_RELOAD
@@ -229,6 +171,9 @@ async function main(): Promise<void> {
       const p99 = quantile(open.latenciesMs, 0.99);
       say(
         `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+      );
+      say(
+        `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms`,
       );
       say(`fallback decisions during the run: ${fallbacks}`);
       const curve = [
@@ -270,7 +215,8 @@ async function main(): Promise<void> {
           reload_checked_calls: reload.checked,
           reload_failed_calls: reload.failed,
           decide_p50_ms_at_half: Number(p50.toFixed(3)),
-          candidates: CANDIDATES,
+          echo_p99_ms_at_half: Number(echoP99.toFixed(3)),
+          candidates: BENCH_CANDIDATES,
           rounds: ROUNDS,
           fallbacks,
           achieved_rps_at_half: Math.round(open.achievedRps),

@@ -35,11 +35,10 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { openSubscription } from "../../adapters/src/subscription-client.js";
-import { syntheticSku } from "../../server/src/demo/synthetic.js";
 import {
   DecideRequestSchema,
   DecideResponseSchema,
@@ -57,6 +56,7 @@ import {
 import { startServerProcess } from "../support/server-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
 import { type CallSample, runOpenLoad } from "./support/open-load.js";
+import { searchRequest } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { machine, quantile } from "./support/stats.js";
 
@@ -65,7 +65,6 @@ const DEADLINE_MS = Number(process.env.FAULTS_DEADLINE_MS ?? 50);
 const FUZZ_CASES = Number(process.env.FAULTS_FUZZ_CASES ?? 100_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 5_000);
-const CANDIDATES = 200;
 /** FAULTS_ONLY=overload,stall: run only those scenarios (of overload, stall, kill, fuzz, sigterm). */
 const ONLY = (process.env.FAULTS_ONLY ?? "").split(",").filter((x) => x !== "");
 const GRACE_MS = 3000;
@@ -76,26 +75,10 @@ const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 
 /** Decide requests for the first people of the seeded set, 200 catalog candidates each. */
+/** 256 search requests of 256 different people (encoded), as the open-load runs cycle through them. */
 function requests(): Buffer[] {
-  const candidates = Array.from({ length: CANDIDATES }, (_, i) => ({
-    sku: syntheticSku((i * 7919) % ITEMS),
-    baseScore: 1 - i / CANDIDATES,
-  }));
   return Array.from({ length: 256 }, (_, u) =>
-    Buffer.from(
-      toBinary(
-        DecideRequestSchema,
-        create(DecideRequestSchema, {
-          userId: `user-${String((u % PROFILES) + 1).padStart(6, "0")}`,
-          channel: 1,
-          useCase: "search",
-          placement: "grid",
-          context: { device: "mobile", locale: "en-GB", query: "running shoes" },
-          candidates,
-          limit: 20,
-        }),
-      ),
-    ),
+    Buffer.from(toBinary(DecideRequestSchema, searchRequest((u % PROFILES) + 1, ITEMS))),
   );
 }
 

@@ -6,45 +6,45 @@
  * Why ask: during bench:decide's closed-model round the server thread is
  * saturated while the machine's other vCPU sits partly idle (Decide's 200
  * candidates run inline: the pool's workers have nothing to do). One private
- * Redis seeded like bench:decide (100,000 SKUs, 10,000 profiles); the real
- * server (`main.js`, demo policy) started as 1 and as 2 processes sharing one
- * port through node:cluster; h2load (closed model, 4 connections × 32
- * streams) drives Decide with 200 candidates, rounds alternating 1 and 2.
- * Every round checks on the decision log in Redis that the server made at
- * least as many decisions as h2load saw answers (h2load cannot see
- * grpc-status), and reads the machine's idle CPU share from /proc/stat.
+ * Redis seeded like bench:decide (100,000 SKUs, 10,000 profiles); the bench
+ * server (real Decide under the demo policy, plus the transport-only Echo)
+ * started as 1 and as 2 worker processes sharing one port through
+ * node:cluster (support/cluster-main.ts), rounds alternating 1 and 2. Each
+ * round measures, like bench:decide, Echo's and Decide's maximum rates (h2load,
+ * closed model, 4 connections × 32 streams) and Decide's p99 at half of its
+ * own maximum on a fixed schedule; and checks on the decision log in Redis
+ * that the server made at least as many decisions as h2load saw answers
+ * (h2load cannot see grpc-status), and reads the machine's idle CPU share
+ * from /proc/stat during the maximum-rate run.
  *
  *   npm run bench:processes   (needs redis-server and h2load)
  *
- * Prints one JSON line last:
- *   {"machine","decide_rps_1","decide_rps_2","speedup","idle_pct_1","idle_pct_2"}
- * Not the product's deployment: see support/cluster-main.ts for why.
+ * Prints one JSON line last: per process count N in {1, 2} echo_rps_N,
+ * decide_rps_N, ratio_N, decide_p99_ms_at_half_N, idle_pct_N; and speedup
+ * (decide_rps_2 / decide_rps_1). Not the product's deployment: see
+ * support/cluster-main.ts for why.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, toBinary } from "@bufbuild/protobuf";
+import { toBinary } from "@bufbuild/protobuf";
 import type { Redis } from "ioredis";
-import { syntheticSku } from "../../server/src/demo/synthetic.js";
-import {
-  DecideRequestSchema,
-  DecisionService,
-  Treatment,
-} from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import { DecideRequestSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { findFreePort, startRedisServer } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
-import { grpcFrame, runH2load } from "./support/h2load.js";
+import { ECHO_PATH } from "./support/echo-service.js";
+import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
+import { personalisedSearch } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { machine, median } from "./support/stats.js";
+import { machine, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
-const CANDIDATES = 200;
 const FEATURES = 64;
+const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml";
 const DECISIONS = "rl:decisions";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -70,6 +70,32 @@ async function decisionsSince(redis: Redis, from: string): Promise<{ count: numb
   }
 }
 
+/**
+ * h2load cannot see grpc-status: the decision log must hold at least as many
+ * decisions after `from` as h2load saw answers (it flushes every 20 ms).
+ */
+async function checkDecisionLog(
+  redis: Redis,
+  from: string,
+  run: { failed: number; succeeded: number },
+  what: string,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, 500));
+  const { count } = await decisionsSince(redis, from);
+  if (run.failed > 0 || count < run.succeeded) {
+    throw new Error(
+      `${what}: ${run.failed} failed streams, ${count} decisions logged for ${run.succeeded} answers`,
+    );
+  }
+}
+
+class Figures {
+  readonly echo: number[] = [];
+  readonly decide: number[] = [];
+  readonly idle: number[] = [];
+  readonly p99: number[] = [];
+}
+
 async function lastDecisionId(redis: Redis): Promise<string> {
   const [entry] = await redis.xrevrange(DECISIONS, "+", "-", "COUNT", 1);
   return entry?.[0] ?? "0-0";
@@ -79,69 +105,63 @@ async function main(): Promise<void> {
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
   const script = new URL("./support/cluster-main.js", import.meta.url).pathname;
-  const readyDir = mkdtempSync(join(tmpdir(), "relevance-cluster-"));
+  const dir = mkdtempSync(join(tmpdir(), "relevance-cluster-"));
+  const echoFile = join(dir, "echo-response");
   try {
     say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: FEATURES });
-    const candidates = Array.from({ length: CANDIDATES }, (_, i) => ({
-      sku: syntheticSku((i * 7919) % ITEMS),
-      baseScore: 1 - i / CANDIDATES,
-    }));
-    const requestFor = (u: number) =>
-      create(DecideRequestSchema, {
-        userId: `user-${String(u).padStart(6, "0")}`,
-        channel: 1,
-        useCase: "search",
-        placement: "grid",
-        context: { device: "mobile", locale: "en-GB", query: "running shoes" },
-        candidates,
-        limit: 20,
-      });
-
     let body: Buffer | null = null;
-    const rps: Record<1 | 2, number[]> = { 1: [], 2: [] };
-    const idle: Record<1 | 2, number[]> = { 1: [], 2: [] };
+    const figures = { 1: new Figures(), 2: new Figures() };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const processes of [1, 2] as const) {
         const port = await findFreePort();
-        const readyFile = join(readyDir, `ready-${round}-${processes}`);
+        const readyFile = join(dir, `ready-${round}-${processes}`);
         const server = await startServerProcess(
           redisServer.url,
           port,
           {
             BENCH_PROCESSES: String(processes),
             BENCH_CLUSTER_READY_FILE: readyFile,
-            RELEVANCE_POLICY_FILE: "server/policies/demo.yaml",
+            BENCH_POLICY_FILE: POLICY_FILE,
+            BENCH_ECHO_RESPONSE_FILE: echoFile,
           },
           [],
           script,
         );
         try {
-          while (processes > 1 && !existsSync(readyFile)) await new Promise((r) => setTimeout(r, 50));
-          if (body === null) body = await personalisedBody(`127.0.0.1:${port}`, requestFor);
-          const from = await lastDecisionId(redis);
-          const before = readCpu();
-          const r = await runH2load({
-            url: `http://127.0.0.1:${port}/relevance.v1.DecisionService/Decide`,
-            body,
-            clients: 4,
-            streamsPerClient: 32,
-            durationS: DURATION_S,
-            warmUpS: 1,
-          });
-          const after = readCpu();
-          await new Promise((r) => setTimeout(r, 500)); // the decision log flushes every 20 ms
-          const { count } = await decisionsSince(redis, from);
-          if (r.failed > 0 || count < r.succeeded) {
-            throw new Error(
-              `${processes} process(es): ${r.failed} failed streams, ${count} decisions logged for ${r.succeeded} answers`,
-            );
+          while (!existsSync(readyFile)) await new Promise((r) => setTimeout(r, 50));
+          if (body === null) {
+            const found = await personalisedSearch(`127.0.0.1:${port}`, ITEMS);
+            say(found.summary);
+            writeFileSync(echoFile, found.response);
+            body = grpcFrame(toBinary(DecideRequestSchema, found.request));
           }
-          const idlePct = (100 * (after[0] - before[0])) / (after[1] - before[1]);
-          rps[processes].push(r.rps);
-          idle[processes].push(idlePct);
+          const base = `http://127.0.0.1:${port}`;
+          const closed = { body, clients: 4, streamsPerClient: 32, durationS: DURATION_S, warmUpS: 1 };
+          const echo = await runH2load({ ...closed, url: `${base}${ECHO_PATH}` });
+          if (echo.failed > 0)
+            throw new Error(`${processes} process(es): ${echo.failed} failed echo streams`);
+
+          const decideUrl = `${base}/relevance.v1.DecisionService/Decide`;
+          let from = await lastDecisionId(redis);
+          const before = readCpu();
+          const decide = await runH2load({ ...closed, url: decideUrl });
+          const after = readCpu();
+          await checkDecisionLog(redis, from, decide, `${processes} process(es), closed model`);
+          const half = Math.floor(decide.rps / 2);
+          from = await lastDecisionId(redis);
+          const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+          await checkDecisionLog(redis, from, open, `${processes} process(es), at half`);
+
+          const f = figures[processes];
+          f.echo.push(echo.rps);
+          f.decide.push(decide.rps);
+          f.idle.push((100 * (after[0] - before[0])) / (after[1] - before[1]));
+          f.p99.push(quantile(open.latenciesMs, 0.99));
           say(
-            `round ${round}, ${processes} process(es): ${r.rps.toFixed(0)} Decide/s, machine idle ${idlePct.toFixed(0)} %`,
+            `round ${round}, ${processes} process(es): echo ${echo.rps.toFixed(0)}/s, Decide ${decide.rps.toFixed(0)}/s` +
+              ` (ratio ${(decide.rps / echo.rps).toFixed(2)}), machine idle ${f.idle.at(-1)!.toFixed(0)} %;` +
+              ` at ${half}/s (achieved ${open.achievedRps.toFixed(0)}) p99 ${f.p99.at(-1)!.toFixed(2)} ms`,
           );
         } finally {
           server.kill("SIGTERM");
@@ -149,45 +169,26 @@ async function main(): Promise<void> {
         }
       }
     }
-    const one = median(rps[1]);
-    const two = median(rps[2]);
-    process.stdout.write(
-      `${JSON.stringify({
-        machine: machine(),
-        decide_rps_1: Math.round(one),
-        decide_rps_2: Math.round(two),
-        speedup: Number((two / one).toFixed(2)),
-        idle_pct_1: Number(median(idle[1]).toFixed(1)),
-        idle_pct_2: Number(median(idle[2]).toFixed(1)),
-        rounds: ROUNDS,
-      })}\n`,
-    );
+    const out: Record<string, unknown> = {
+      machine: machine(),
+      policy: POLICY_FILE === "" ? "none" : POLICY_FILE,
+    };
+    for (const n of [1, 2] as const) {
+      const f = figures[n];
+      out[`echo_rps_${n}`] = Math.round(median(f.echo));
+      out[`decide_rps_${n}`] = Math.round(median(f.decide));
+      out[`ratio_${n}`] = Number((median(f.decide) / median(f.echo)).toFixed(3));
+      out[`decide_p99_ms_at_half_${n}`] = Number(median(f.p99).toFixed(2));
+      out[`idle_pct_${n}`] = Number(median(f.idle).toFixed(1));
+    }
+    out.speedup = Number((median(figures[2].decide) / median(figures[1].decide)).toFixed(2));
+    out.rounds = ROUNDS;
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
-    rmSync(readyDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     redis.disconnect();
     await redisServer.stop();
   }
-}
-
-/** The request body of a person Decide personalises for (consented, profile present). */
-async function personalisedBody(
-  address: string,
-  requestFor: (u: number) => ReturnType<typeof create<typeof DecideRequestSchema>>,
-): Promise<Buffer> {
-  const client = createServiceClient(DecisionService, address);
-  try {
-    for (let u = 1; u <= 100; u++) {
-      const request = requestFor(u);
-      const res = await client.decide(request, { deadline: Date.now() + 2000 });
-      if (res.treatment === Treatment.PERSONALIZED && res.degradations.length === 0 && res.items.length > 0) {
-        say(`person ${request.userId}: personalised, ${res.items.length} items`);
-        return grpcFrame(toBinary(DecideRequestSchema, request));
-      }
-    }
-  } finally {
-    client.close();
-  }
-  throw new Error("no personalised person among the first 100");
 }
 
 await main();

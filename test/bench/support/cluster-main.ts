@@ -1,24 +1,39 @@
 /**
- * The real server (`main.js`) in BENCH_PROCESSES processes sharing one port
- * through node:cluster (the primary accepts connections and hands them to the
- * workers in turn). For bench:processes only: the product runs one process per
+ * The bench server (real Decide on Redis, plus the transport-only Echo) in
+ * BENCH_PROCESSES worker processes sharing PORT through node:cluster: the
+ * primary accepts connections and hands them to the workers in turn. One
+ * worker is forked for BENCH_PROCESSES=1 too, so both settings pay the same
+ * hand-off. For bench:processes only: the product runs one process per
  * instance, because catalog and policy changes made through the admin RPCs
  * reach only the process that took the call.
+ *
+ * Environment: REDIS_URL, PORT, BENCH_PROCESSES, BENCH_POLICY_FILE,
+ * BENCH_ECHO_RESPONSE_FILE (Echo's answer, read on the first Echo call),
+ * BENCH_CLUSTER_READY_FILE (written once every worker serves).
  */
 import cluster from "node:cluster";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "../../../server/src/create-server.js";
+import { silentLogger } from "../../../server/src/log.js";
+import { benchServerOptions, echoService } from "./echo-service.js";
 
-const processes = Number(process.env.BENCH_PROCESSES ?? 1);
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (v === undefined || v === "") throw new Error(`${name} is required`);
+  return v;
+};
 
-if (cluster.isPrimary && processes > 1) {
-  for (let i = 0; i < processes; i++) cluster.fork();
-  // Connections go only to processes already listening: the bench waits for all of them.
-  const listening = new Set<number>();
-  cluster.on("listening", (worker) => {
-    listening.add(worker.id);
-    const file = process.env.BENCH_CLUSTER_READY_FILE;
-    if (listening.size === processes && file !== undefined) writeFileSync(file, `${processes}\n`);
-  });
+if (cluster.isPrimary) {
+  const processes = Number(env("BENCH_PROCESSES"));
+  const ready = new Set<number>();
+  for (let i = 0; i < processes; i++) {
+    const worker = cluster.fork();
+    worker.on("message", (m) => {
+      if (m !== "ready") return;
+      ready.add(worker.id);
+      if (ready.size === processes) writeFileSync(env("BENCH_CLUSTER_READY_FILE"), `${processes}\n`);
+    });
+  }
   let stopping = false;
   process.on("SIGTERM", () => {
     stopping = true;
@@ -29,5 +44,16 @@ if (cluster.isPrimary && processes > 1) {
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stopping ? 0 : 1);
   });
 } else {
-  await import("../../../server/src/main.js");
+  let echo: Buffer | undefined;
+  const server = await createServer(
+    benchServerOptions(env("REDIS_URL"), process.env.BENCH_POLICY_FILE ?? "", Number(env("PORT"))),
+    {
+      log: silentLogger,
+      extraServices: [echoService(() => (echo ??= readFileSync(env("BENCH_ECHO_RESPONSE_FILE"))))],
+    },
+  );
+  process.on("SIGTERM", () => {
+    void server.close().then(() => process.exit(0));
+  });
+  process.send?.("ready");
 }
