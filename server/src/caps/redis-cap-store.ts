@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { PERSON_KEY_SUFFIXES, resolveKeyPrefix } from "../profile/redis-profile-store.js";
+import { ioTimeout } from "../redis/io-timeout.js";
 import {
   assertDecisionId,
   assertExperienceId,
@@ -175,17 +176,20 @@ function toResult(req: ReservationRequest, [atMs, denied, granted, pairs]: Reser
   };
 }
 
-/** `call`, or a `CapStoreTimeoutError` after `timeoutMs`; a late reply or error is dropped. */
+/**
+ * `call`, or a `CapStoreTimeoutError` after `timeoutMs` (an ioTimeout: a reply
+ * already waiting in the socket wins); a late reply or error is dropped.
+ */
 function withTimeout<T>(call: Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CapStoreTimeoutError(timeoutMs)), timeoutMs);
+    const cancelTimer = ioTimeout(() => reject(new CapStoreTimeoutError(timeoutMs)), timeoutMs);
     call.then(
       (value) => {
-        clearTimeout(timer);
+        cancelTimer();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        cancelTimer();
         reject(error);
       },
     );

@@ -20,6 +20,7 @@ import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
 import type { CircuitBreaker } from "../redis/circuit-breaker.js";
+import { ioTimeout } from "../redis/io-timeout.js";
 import type { ScoreResult, Scorer } from "../scoring/scorer.js";
 import { modelFor, type ScoringModel } from "../scoring/scoring-model.js";
 import { itemFactsOf } from "./item-facts.js";
@@ -162,12 +163,12 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const settle = (read: PersonRead): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancelTimer();
         if (read.kind === "timeout" || read.kind === "unavailable") blame(read, asked, budget);
         else breaker?.succeeded();
         resolve(read);
       };
-      const timer = setTimeout(settle, budget + 1, TIMED_OUT);
+      const cancelTimer = ioTimeout(() => settle(TIMED_OUT), budget + 1);
       store
         .readPerson(req.userId, budget)
         .then(settle, (e: unknown) =>
@@ -190,12 +191,12 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       const settle = (r: ReservationResult | null): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancelTimer();
         if (r === null) blame(TIMED_OUT, asked, budget);
         else breaker?.succeeded();
         resolve(r);
       };
-      const timer = setTimeout(settle, budget + 1, null);
+      const cancelTimer = ioTimeout(() => settle(null), budget + 1);
       caps.reserve(request, budget).then(settle, () => settle(null));
     });
   }

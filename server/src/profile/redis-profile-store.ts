@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { PersonRead, Profile } from "../domain/profile.js";
 import type { ProfileStore } from "../domain/stores.js";
+import { ioTimeout } from "../redis/io-timeout.js";
 import { assertProfileFeatures, decodeProfile, encodeProfile, ProfileDecodeError } from "./profile-codec.js";
 import {
   effectiveCapUntil,
@@ -208,20 +209,20 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
       if (!(timeoutMs > 0)) return Promise.resolve(TIMEOUT);
       return new Promise<PersonRead>((resolve) => {
         let settled = false;
-        const timer = setTimeout(() => {
+        const cancelTimer = ioTimeout(() => {
           settled = true;
           resolve(TIMEOUT);
         }, timeoutMs);
         const fail = (error: unknown): void => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          cancelTimer();
           resolve({ kind: "unavailable", detail: errorMessage(error) });
         };
         const finish = (own: PersonReply, merged: PersonReply | undefined): void => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          cancelTimer();
           try {
             resolve(toRead(userId, own, merged));
           } catch (error) {
