@@ -204,6 +204,8 @@ export async function createServer(
           ...("mergePerson" in caps ? { caps: caps as MemoryCapStore } : {}),
         });
   let blockingRedis: Redis | null = null;
+  /** The profile consumer's own connection (Redis with the consumer on). */
+  let consumerRedis: Redis | null = null;
   let eventLog: EventLog;
   if (redis !== null) {
     // The consumer's blocking reads need a connection of their own.
@@ -337,11 +339,41 @@ export async function createServer(
         })
       : null;
 
+  // The consumer's scripts go on a connection of their own, without
+  // auto-pipelining: ioredis keeps one auto-pipeline in flight per client, so
+  // on the shared client each slice's load, timer and commit scripts waited
+  // for every other command of the previous pipeline (and Decide's reads for
+  // them), and Node and Redis took turns instead of working at once
+  // (bench:ingest: each ~50 % busy while the consumer fell behind).
+  if (redis !== null && options.consumer) {
+    consumerRedis = await createRedisClient(options.redisUrl, {
+      connectionName: "relevance-consumer",
+      autoPipelining: false,
+    });
+  }
+  const consumerPeople =
+    consumerRedis === null
+      ? people
+      : createRedisPersonStore({
+          redis: consumerRedis,
+          keyPrefix: options.redisKeyPrefix,
+          personTtlMs: options.personTtlMs,
+        });
+  const consumerLog =
+    consumerRedis === null || blockingRedis === null
+      ? eventLog
+      : await createRedisEventLog({ redis: consumerRedis, blockingRedis, keyPrefix: options.redisKeyPrefix });
+  const hookTimers =
+    consumerRedis === null || timers === null
+      ? timers
+      : await createRedisTimerStore({ redis: consumerRedis, keyPrefix: options.redisKeyPrefix });
   const consumer = options.consumer
     ? createProfileConsumer({
-        ...(timers !== null ? { onApplied: createTimerHook({ timers, config: triggerConfig }) } : {}),
-        log: eventLog,
-        people,
+        ...(hookTimers !== null
+          ? { onApplied: createTimerHook({ timers: hookTimers, config: triggerConfig }) }
+          : {}),
+        log: consumerLog,
+        people: consumerPeople,
         hasher,
         identity,
         items: residentItemLookup(resident),
@@ -500,6 +532,9 @@ export async function createServer(
         await triggers?.stop();
         delivery?.close();
         await consumer?.stop();
+        if (consumerLog !== eventLog) await consumerLog.close();
+        if (consumerPeople !== people) await consumerPeople.close();
+        if (consumerRedis !== null) await consumerRedis.quit().catch(() => consumerRedis?.disconnect());
         await decisionLog.close();
         await eventLog.close();
         await people.close();

@@ -40,8 +40,18 @@ export function timerSkuKey(keyPrefix: string, personId: string, kind: TriggerKi
 
 type RawEntry = [id: string, fields: string[] | null];
 
+/** One `apply` call waiting for its chunk's script call. */
+interface QueuedApply {
+  readonly encoded: unknown[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Most people whose timer changes share one script call. */
+const APPLY_CHUNK = 64;
+
 interface TimerCommands {
-  relevanceTimersApply(...args: string[]): Promise<number>;
+  relevanceTimersApply(schedule: string, prefix: string, retention: string, changes: string): Promise<number>;
   relevanceTimersPopDue(schedule: string, fired: string, ...args: string[]): Promise<number>;
   relevanceTimersClaim(
     fired: string,
@@ -90,7 +100,7 @@ export async function createRedisTimerStore(options: RedisTimerStoreOptions): Pr
     }
   };
 
-  redis.defineCommand("relevanceTimersApply", { numberOfKeys: 1 + TRIGGER_KINDS.length, lua: APPLY_LUA });
+  redis.defineCommand("relevanceTimersApply", { numberOfKeys: 1, lua: APPLY_LUA });
   redis.defineCommand("relevanceTimersPopDue", { numberOfKeys: 2, lua: POP_DUE_LUA });
   redis.defineCommand("relevanceTimersClaim", { numberOfKeys: 2, lua: CLAIM_LUA });
   redis.defineCommand("relevanceTimersAck", { numberOfKeys: 1, lua: ACK_LUA });
@@ -113,34 +123,65 @@ export async function createRedisTimerStore(options: RedisTimerStoreOptions): Pr
     };
   };
 
+  // Calls of `apply` made in one go (the consumer's hooks for a slice of
+  // people) share script calls: one per APPLY_CHUNK people, each person's
+  // changes still in order and atomic, each call settled with its chunk.
+  let queued: QueuedApply[] = [];
+  const flush = (): void => {
+    const all = queued;
+    queued = [];
+    for (let start = 0; start < all.length; start += APPLY_CHUNK) {
+      const chunk = all.slice(start, start + APPLY_CHUNK);
+      let sent: Promise<number>;
+      try {
+        sent = commands.relevanceTimersApply(
+          keys.schedule,
+          prefix,
+          String(retention),
+          JSON.stringify(chunk.map((q) => q.encoded)),
+        );
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
+        () => {
+          for (const q of chunk) q.resolve();
+        },
+        (error: unknown) => {
+          for (const q of chunk) q.reject(error);
+        },
+      );
+    }
+  };
+
   return {
     kind: "redis",
 
-    async apply(personId, changes: readonly TimerChange[]) {
-      if (changes.length === 0) return;
-      const encoded = changes.map((c) =>
-        c.op === "cancel"
-          ? [kindIndex(c.kind), "cancel"]
-          : [
-              kindIndex(c.kind),
-              "set",
-              String(Math.round(c.dueMs)),
-              c.due === "later" ? 1 : 0,
-              c.addSkus.flatMap((s) => [s.sku, String(Math.round(s.atMs))]),
-              c.removeSkus,
-              c.replaceSkus ? 1 : 0,
-              c.maxSkus,
-              c.cancelWhenEmpty ? 1 : 0,
-              c.unlessLive === null ? 0 : kindIndex(c.unlessLive),
-            ],
-      );
-      await commands.relevanceTimersApply(
-        keys.schedule,
-        ...TRIGGER_KINDS.map((k) => timerSkuKey(prefix, personId, k)),
-        personId,
-        String(retention),
-        JSON.stringify(encoded),
-      );
+    apply(personId, changes: readonly TimerChange[]) {
+      if (changes.length === 0) return Promise.resolve();
+      const encoded: unknown[] = [personId];
+      for (const c of changes) {
+        encoded.push(
+          c.op === "cancel"
+            ? [kindIndex(c.kind), "cancel"]
+            : [
+                kindIndex(c.kind),
+                "set",
+                String(Math.round(c.dueMs)),
+                c.due === "later" ? 1 : 0,
+                c.addSkus.flatMap((s) => [s.sku, String(Math.round(s.atMs))]),
+                c.removeSkus,
+                c.replaceSkus ? 1 : 0,
+                c.maxSkus,
+                c.cancelWhenEmpty ? 1 : 0,
+                c.unlessLive === null ? 0 : kindIndex(c.unlessLive),
+              ],
+        );
+      }
+      return new Promise<void>((resolve, reject) => {
+        if (queued.length === 0) queueMicrotask(flush);
+        queued.push({ encoded, resolve, reject });
+      });
     },
 
     async timersOf(personId) {

@@ -6,53 +6,64 @@ import { TRIGGER_KINDS } from "./trigger-config.js";
  */
 
 /**
- * One person's timer changes, in order. KEYS[1] the schedule, KEYS[2..] the
- * person's SKU sets in the order of `TRIGGER_KINDS`; ARGV[1] the person id,
- * ARGV[2] the SKU sets' retention after their due time (or now, when that is
- * later; Redis TIME) in ms, ARGV[3] the
- * changes as JSON: `[kindIndex (1-based), "cancel"]` or `[kindIndex, "set",
- * dueMs, later 0|1, [sku, atMs, …] adds, [sku…] removes, replace 0|1,
- * maxSkus, cancelWhenEmpty 0|1, unlessLiveIndex (0 none)]`.
+ * The timer changes of several people, each person's in order, in one call
+ * (the profile consumer applies a slice of people at once; one script call per
+ * person cost more than the changes themselves). KEYS[1] the schedule; ARGV[1]
+ * the key prefix (the SKU sets' names are built here from the person ids, as
+ * in POP_DUE_LUA: one Redis, not Cluster), ARGV[2] the SKU sets' retention
+ * after their due time (or now, when that is later; Redis TIME) in ms, ARGV[3]
+ * `[[personId, change, …], …]` as JSON, each change `[kindIndex (1-based),
+ * "cancel"]` or `[kindIndex, "set", dueMs, later 0|1, [sku, atMs, …] adds,
+ * [sku…] removes, replace 0|1, maxSkus, cancelWhenEmpty 0|1, unlessLiveIndex
+ * (0 none)]`. Replies with the number of changes applied.
  */
 export const APPLY_LUA = `
 local schedule = KEYS[1]
-local person = ARGV[1]
+local prefix = ARGV[1]
 local retention = tonumber(ARGV[2])
 local kinds = {${TRIGGER_KINDS.map((k) => `'${k}'`).join(", ")}}
-local changes = cjson.decode(ARGV[3])
-for _, c in ipairs(changes) do
-  local k = c[1]
-  local member = kinds[k] .. '\\t' .. person
-  local skus = KEYS[k + 1]
-  if c[2] == 'cancel' then
-    redis.call('ZREM', schedule, member)
-    redis.call('DEL', skus)
-  elseif c[10] == 0 or not redis.call('ZSCORE', schedule, kinds[c[10]] .. '\\t' .. person) then
-    if c[7] == 1 then redis.call('DEL', skus) end
-    local removes = c[6]
-    if #removes > 0 then redis.call('ZREM', skus, unpack(removes)) end
-    local adds = c[5]
-    for i = 1, #adds, 2 do redis.call('ZADD', skus, 'GT', adds[i + 1], adds[i]) end
-    local max = c[8]
-    redis.call('ZREMRANGEBYRANK', skus, 0, -(max + 1))
-    if c[9] == 1 and redis.call('ZCARD', skus) == 0 then
+local nowMs = nil
+local applied = 0
+for _, p in ipairs(cjson.decode(ARGV[3])) do
+  local person = p[1]
+  for j = 2, #p do
+    local c = p[j]
+    local k = c[1]
+    local member = kinds[k] .. '\\t' .. person
+    local skus = prefix .. '{u:' .. person .. '}:timer:' .. kinds[k]
+    if c[2] == 'cancel' then
       redis.call('ZREM', schedule, member)
-    else
-      if c[4] == 1 then
-        redis.call('ZADD', schedule, 'GT', c[3], member)
+      redis.call('DEL', skus)
+    elseif c[10] == 0 or not redis.call('ZSCORE', schedule, kinds[c[10]] .. '\\t' .. person) then
+      if c[7] == 1 then redis.call('DEL', skus) end
+      local removes = c[6]
+      if #removes > 0 then redis.call('ZREM', skus, unpack(removes)) end
+      local adds = c[5]
+      for i = 1, #adds, 2 do redis.call('ZADD', skus, 'GT', adds[i + 1], adds[i]) end
+      local max = c[8]
+      redis.call('ZREMRANGEBYRANK', skus, 0, -(max + 1))
+      if c[9] == 1 and redis.call('ZCARD', skus) == 0 then
+        redis.call('ZREM', schedule, member)
       else
-        redis.call('ZADD', schedule, c[3], member)
-      end
-      if redis.call('EXISTS', skus) == 1 then
-        local due = tonumber(redis.call('ZSCORE', schedule, member))
-        local now = redis.call('TIME')
-        local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-        redis.call('PEXPIREAT', skus, string.format('%d', math.max(due, nowMs) + retention))
+        if c[4] == 1 then
+          redis.call('ZADD', schedule, 'GT', c[3], member)
+        else
+          redis.call('ZADD', schedule, c[3], member)
+        end
+        if redis.call('EXISTS', skus) == 1 then
+          local due = tonumber(redis.call('ZSCORE', schedule, member))
+          if not nowMs then
+            local now = redis.call('TIME')
+            nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+          end
+          redis.call('PEXPIREAT', skus, string.format('%d', math.max(due, nowMs) + retention))
+        end
       end
     end
+    applied = applied + 1
   end
 end
-return #changes
+return applied
 `;
 
 /**
