@@ -184,9 +184,19 @@ export async function createServer(
     redis !== null
       ? createRedisCapStore({ redis, keyPrefix: options.redisKeyPrefix })
       : createMemoryCapStore(memoryProfiles.people !== undefined ? { profiles: memoryProfiles } : {});
-  const decisionLog: DecisionLog =
+  // The decision log writes on a connection of its own: ioredis keeps one
+  // auto-pipeline in flight per client, so on the shared client Decide's
+  // profile reads queued behind each flush's XADDs and their replies.
+  const decisionLogRedis =
     redis !== null
-      ? createRedisDecisionLog({ redis, keyPrefix: options.redisKeyPrefix, logger: log })
+      ? await createRedisClient(options.redisUrl, {
+          connectionName: "relevance-decision-log",
+          autoPipelining: false,
+        })
+      : null;
+  const decisionLog: DecisionLog =
+    decisionLogRedis !== null
+      ? createRedisDecisionLog({ redis: decisionLogRedis, keyPrefix: options.redisKeyPrefix, logger: log })
       : createMemoryDecisionLog();
 
   // People: the writable side shares Decide's store (same Redis keys, or the same in-process map).
@@ -536,6 +546,7 @@ export async function createServer(
         if (consumerPeople !== people) await consumerPeople.close();
         if (consumerRedis !== null) await consumerRedis.quit().catch(() => consumerRedis?.disconnect());
         await decisionLog.close();
+        if (decisionLogRedis !== null) await decisionLogRedis.quit().catch(() => decisionLogRedis.disconnect());
         await eventLog.close();
         await people.close();
         await scorer.close();
