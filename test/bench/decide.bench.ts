@@ -26,6 +26,7 @@
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
  */
 import { readFileSync } from "node:fs";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { type create, toBinary } from "@bufbuild/protobuf";
 import { createServer } from "../../server/src/create-server.js";
 import { DecideRequestSchema, DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
@@ -129,7 +130,9 @@ async function main(): Promise<void> {
       // same total rate tripled p50 and promoted enough per-stream state to cause
       // 50 ms mark-compacts (measured while building this bench).
       const stealBefore = readCpu();
+      const gc = watchGc();
       const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+      const gcAtHalf = gc.stop();
       const stealPct = stealShare(stealBefore, readCpu());
       // The control: Echo on the same schedule, so the transport's and this
       // machine's own tail at that rate can be read beside Decide's.
@@ -174,6 +177,9 @@ async function main(): Promise<void> {
       );
       say(
         `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms`,
+      );
+      say(
+        `server GC during the half-rate run: ${gcAtHalf.major} mark-compacts (longest pause ${gcAtHalf.majorMaxMs.toFixed(1)} ms), ${gcAtHalf.minor} scavenges (longest ${gcAtHalf.minorMaxMs.toFixed(1)} ms)`,
       );
       say(`fallback decisions during the run: ${fallbacks}`);
       const curve = [
@@ -221,6 +227,9 @@ async function main(): Promise<void> {
           fallbacks,
           achieved_rps_at_half: Math.round(open.achievedRps),
           cpu_steal_pct_at_half: stealPct,
+          gc_major_at_half: gcAtHalf.major,
+          gc_major_max_pause_ms_at_half: Number(gcAtHalf.majorMaxMs.toFixed(2)),
+          gc_minor_max_pause_ms_at_half: Number(gcAtHalf.minorMaxMs.toFixed(2)),
           decide_p99_ms_at_50: p99At(0.5),
           decide_p99_ms_at_70: p99At(0.7),
           decide_p99_ms_at_90: p99At(0.9),
@@ -240,6 +249,33 @@ main().catch((e: unknown) => {
   process.stderr.write(`bench:decide failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
+
+/**
+ * The server's garbage-collection pauses while it runs (it shares this
+ * process): mark-compacts are what the p99 at half shows (RESULTS.md).
+ */
+function watchGc(): { stop(): { major: number; majorMaxMs: number; minor: number; minorMaxMs: number } } {
+  const seen = { major: 0, majorMaxMs: 0, minor: 0, minorMaxMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        seen.major++;
+        seen.majorMaxMs = Math.max(seen.majorMaxMs, e.duration);
+      } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        seen.minor++;
+        seen.minorMaxMs = Math.max(seen.minorMaxMs, e.duration);
+      }
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      observer.disconnect();
+      return seen;
+    },
+  };
+}
 
 const NO_RELOAD = {
   reloads: 0,
