@@ -43,7 +43,15 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
   const maxBuffered = positiveInteger("maxBuffered", options.maxBuffered ?? 20_000);
   const logger = options.logger ?? silentLogger;
   const stats: DecisionLogStats = { appended: 0, written: 0, dropped: 0 };
-  let buffer: DecisionRecord[] = [];
+  /**
+   * Records as JSON, oldest first. Serialised at append rather than at the
+   * write: a record waits up to `flushIntervalMs` plus a round trip, long
+   * enough that every scavenge promotes the records then buffered, and one
+   * flat string is much less for the GC to copy and trace than a record's
+   * object graph (its SKU strings and arrays); bench:decide's mark-compacts
+   * are the tail of its p99 (RESULTS.md). Same bytes on the wire.
+   */
+  let buffer: string[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<boolean> | null = null;
   let closed = false;
@@ -72,13 +80,13 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
       // per call at a cost that showed in bench:decide profiles; commands sent
       // back to back go out in one write anyway.
       const sends: Promise<unknown>[] = [];
-      const entries: DecisionRecord[][] = [];
+      const entries: string[][] = [];
       try {
         for (let i = 0; i < records.length; i += batchSize) {
           const entry = i === 0 && records.length <= batchSize ? records : records.slice(i, i + batchSize);
           entries.push(entry);
           sends.push(
-            redis.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", JSON.stringify(entry)),
+            redis.xadd(key, "MAXLEN", "~", maxLength, "*", "n", entry.length, "d", `[${entry.join(",")}]`),
           );
         }
       } catch (error) {
@@ -86,7 +94,7 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
         sends.push(Promise.reject(error));
       }
       const settled = await Promise.allSettled(sends);
-      const failed: DecisionRecord[] = [];
+      const failed: string[] = [];
       settled.forEach((r, i) => {
         const entry = entries[i] ?? [];
         if (r.status === "fulfilled") {
@@ -149,7 +157,7 @@ export function createRedisDecisionLog(options: RedisDecisionLogOptions): Decisi
         stats.dropped++;
         return;
       }
-      buffer.push(record);
+      buffer.push(JSON.stringify(record));
       if (buffer.length >= batchSize * entriesPerFlush) {
         if (timer !== null) clearTimeout(timer);
         startWrite();
