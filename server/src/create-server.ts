@@ -546,7 +546,8 @@ export async function createServer(
         if (consumerPeople !== people) await consumerPeople.close();
         if (consumerRedis !== null) await consumerRedis.quit().catch(() => consumerRedis?.disconnect());
         await decisionLog.close();
-        if (decisionLogRedis !== null) await decisionLogRedis.quit().catch(() => decisionLogRedis.disconnect());
+        if (decisionLogRedis !== null)
+          await decisionLogRedis.quit().catch(() => decisionLogRedis.disconnect());
         await eventLog.close();
         await people.close();
         await scorer.close();

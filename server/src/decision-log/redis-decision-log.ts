@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { type Logger, silentLogger } from "../log.js";
-import type { DecisionLog, DecisionLogStats, DecisionRecord } from "./decision-log.js";
+import type { DecisionLog, DecisionLogStats } from "./decision-log.js";
 
 /** Options of `createRedisDecisionLog`. */
 export interface RedisDecisionLogOptions {
