@@ -255,9 +255,9 @@ async function overload(address: string, pid: number, metricsPort: number, reqs:
   };
 }
 
-/** A second of the same load, unmeasured: connections, JIT and caches warm before a scenario. */
 /**
- * Warms the server up, then collects this process's own garbage: the load
+ * A second of the same load, unmeasured (connections, JIT and caches warm
+ * before a scenario), then collects this process's own garbage: the load
  * generator runs here, and a mark-compact of what fuzzing left behind once
  * held its sends back ~70 ms in the middle of the kill scenario, which the
  * server was then blamed for (`npm run bench:faults` runs node --expose-gc).
