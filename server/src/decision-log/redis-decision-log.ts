@@ -27,7 +27,7 @@ function positiveInteger(name: string, value: number): number {
 /**
  * The decision log on a Redis Stream. Each entry holds a batch of decisions:
  * field `n` = how many, field `d` = a JSON array of DecisionRecords, oldest
- * first. Logging costs the hot path a push onto an array; a flush is a few
+ * first. Logging costs the hot path one JSON.stringify and a push; a flush is a few
  * XADDs sent back to back. Batching entries rather than writing one per decision
  * matters because Redis shares the machine: one XADD per decision cost Redis
  * as much CPU as the profile read (bench:decide). One flush is in flight at a time.
