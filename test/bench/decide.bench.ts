@@ -25,7 +25,6 @@
  * Prints human-readable lines, then one JSON line:
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
  */
-import { readFileSync } from "node:fs";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { type create, toBinary } from "@bufbuild/protobuf";
 import { createServer } from "../../server/src/create-server.js";
@@ -40,7 +39,7 @@ import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-servi
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES, personalisedSearch } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { median, quantile } from "./support/stats.js";
+import { cpuShare, cpuTimes, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
@@ -63,18 +62,6 @@ const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
   .map(Number);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-/** The machine's CPU counters from /proc/stat: [steal, total] in jiffies. */
-function readCpu(): [number, number] {
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return [cpu[7] ?? 0, cpu.reduce((a, b) => a + b, 0)];
-}
-
-/** Share of CPU time the hypervisor stole between two readings, in %: noise a reader should see. */
-function stealShare(before: [number, number], after: [number, number]): number {
-  const total = after[1] - before[1];
-  return total > 0 ? Number(((100 * (after[0] - before[0])) / total).toFixed(2)) : 0;
-}
 
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
@@ -129,11 +116,12 @@ async function main(): Promise<void> {
       // 4 connections, as a typical internal caller holds: 16 connections at the
       // same total rate tripled p50 and promoted enough per-stream state to cause
       // 50 ms mark-compacts (measured while building this bench).
-      const stealBefore = readCpu();
+      const cpuBefore = cpuTimes();
       const gc = watchGc();
       const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
       const gcAtHalf = gc.stop();
-      const stealPct = stealShare(stealBefore, readCpu());
+      // Share of CPU time the hypervisor stole: noise a reader should see.
+      const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
       // The control: Echo on the same schedule, so the transport's and this
       // machine's own tail at that rate can be read beside Decide's.
       const echoOpen = await runAtRate({ url: echoUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);

@@ -24,7 +24,7 @@
  * (decide_rps_2 / decide_rps_1). Not the product's deployment: see
  * support/cluster-main.ts for why.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toBinary } from "@bufbuild/protobuf";
@@ -37,7 +37,7 @@ import { ECHO_PATH } from "./support/echo-service.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
 import { personalisedSearch } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { machine, median, quantile } from "./support/stats.js";
+import { cpuShare, cpuTimes, machine, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
@@ -48,12 +48,6 @@ const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml"
 const DECISIONS = "rl:decisions";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Idle and total jiffies of the whole machine, from /proc/stat. */
-function readCpu(): [number, number] {
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return [(cpu[3] ?? 0) + (cpu[4] ?? 0), cpu.reduce((a, b) => a + b, 0)];
-}
 
 /** Decisions logged after stream id `from` (exclusive), and the last id seen. */
 async function decisionsSince(redis: Redis, from: string): Promise<{ count: number; last: string }> {
@@ -144,9 +138,9 @@ async function main(): Promise<void> {
 
           const decideUrl = `${base}/relevance.v1.DecisionService/Decide`;
           let from = await lastDecisionId(redis);
-          const before = readCpu();
+          const before = cpuTimes();
           const decide = await runH2load({ ...closed, url: decideUrl });
-          const after = readCpu();
+          const after = cpuTimes();
           await checkDecisionLog(redis, from, decide, `${processes} process(es), closed model`);
           const half = Math.floor(decide.rps / 2);
           from = await lastDecisionId(redis);
@@ -156,7 +150,7 @@ async function main(): Promise<void> {
           const f = figures[processes];
           f.echo.push(echo.rps);
           f.decide.push(decide.rps);
-          f.idle.push((100 * (after[0] - before[0])) / (after[1] - before[1]));
+          f.idle.push(cpuShare(before, after, "idle"));
           f.p99.push(quantile(open.latenciesMs, 0.99));
           say(
             `round ${round}, ${processes} process(es): echo ${echo.rps.toFixed(0)}/s, Decide ${decide.rps.toFixed(0)}/s` +
