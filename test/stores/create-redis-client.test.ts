@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import type { Socket } from "node:net";
+import type { Redis } from "ioredis";
+import { describe, expect, inject, it } from "vitest";
 import { createRedisClient, redactRedisUrl } from "../../server/src/redis/create-redis-client.js";
 import { connectTestRedis } from "../support/redis.js";
 import { findFreePort } from "../support/redis-process.js";
@@ -10,7 +12,8 @@ describe("createRedisClient()", () => {
       expect(t.redis.status).toBe("ready");
       expect(t.redis.options).toMatchObject({
         enableOfflineQueue: false,
-        enableAutoPipelining: true,
+        // Writes are coalesced by createRedisClient itself (coalesceWrites).
+        enableAutoPipelining: false,
         maxRetriesPerRequest: 1,
         commandTimeout: 2000,
       });
@@ -49,6 +52,106 @@ describe("createRedisClient()", () => {
     ],
   ])("should reject invalid options %o", async (options, message) => {
     await expect(createRedisClient("redis://127.0.0.1:1", options)).rejects.toThrow(new RangeError(message));
+  });
+});
+
+/** Counts the writes that reach the client's socket (one per syscall batch). */
+function countWrites(redis: Redis): { writes(): number } {
+  const socket = redis.stream as Socket & {
+    _write: (...a: unknown[]) => void;
+    _writev?: (...a: unknown[]) => void;
+  };
+  let writes = 0;
+  const write = socket._write;
+  const writev = socket._writev;
+  socket._write = function (this: unknown, ...a: unknown[]) {
+    writes++;
+    return write.apply(this, a);
+  };
+  if (writev !== undefined)
+    socket._writev = function (this: unknown, ...a: unknown[]) {
+      writes++;
+      return writev.apply(this, a);
+    };
+  return { writes: () => writes };
+}
+
+describe("createRedisClient() write coalescing", () => {
+  it("should send the commands of one event-loop turn in one socket write, answered in order", async () => {
+    const t = await connectTestRedis();
+    try {
+      const counter = countWrites(t.redis);
+      const sets = Array.from({ length: 50 }, (_, i) => t.redis.set(`${t.keyPrefix}k${i}`, `v${i}`));
+      const gets = Array.from({ length: 50 }, (_, i) => t.redis.get(`${t.keyPrefix}k${i}`));
+      expect(await Promise.all(sets)).toEqual(Array(50).fill("OK"));
+      expect(await Promise.all(gets)).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
+      expect(counter.writes()).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("should write each turn's commands in that turn, without waiting for a later one", async () => {
+    const t = await connectTestRedis();
+    try {
+      const counter = countWrites(t.redis);
+      for (let i = 0; i < 3; i++) expect(await t.redis.incr(`${t.keyPrefix}n`)).toBe(i + 1);
+      expect(counter.writes()).toBe(3);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("should write every command on its own with autoPipelining off (the control)", async () => {
+    const t = await connectTestRedis({ autoPipelining: false });
+    try {
+      const counter = countWrites(t.redis);
+      const replies = await Promise.all(Array.from({ length: 20 }, () => t.redis.ping()));
+      expect(replies).toEqual(Array(20).fill("PONG"));
+      expect(counter.writes()).toBe(20);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("should keep an explicit pipeline in one write and its replies in order", async () => {
+    const t = await connectTestRedis();
+    try {
+      const counter = countWrites(t.redis);
+      const results = await t.redis
+        .pipeline()
+        .set(`${t.keyPrefix}p`, "1")
+        .incr(`${t.keyPrefix}p`)
+        .get(`${t.keyPrefix}p`)
+        .exec();
+      expect(results).toEqual([
+        [null, "OK"],
+        [null, 2],
+        [null, "2"],
+      ]);
+      expect(counter.writes()).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("should coalesce on the new connection after a reconnect", async () => {
+    const t = await connectTestRedis();
+    try {
+      const ready = new Promise((resolve) => t.redis.once("ready", resolve));
+      // Drop this connection from the server side; the client reconnects by itself.
+      const id = await t.redis.client("ID");
+      const killer = await createRedisClient(String(inject("redisUrl")));
+      await killer.client("KILL", "ID", String(id));
+      await killer.quit();
+      await ready;
+      const counter = countWrites(t.redis);
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => t.redis.echo(`e${i}`)));
+      expect(replies).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
+      expect(counter.writes()).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
   });
 });
 

@@ -35,11 +35,12 @@ export interface RedisClientOptions {
    */
   readonly reconnectMaxDelayMs: number;
   /**
-   * Coalesce the commands issued in one event-loop tick into one socket write.
-   * Measured with `npm run bench:decide` on this 2-core VM: +25–30 % Decide
-   * throughput (3.2–3.4k → 4.2k req/s, four interleaved runs), because every
-   * loopback write is a costly syscall here. DESIGN.md's earlier probe saw −10 %
-   * for bare GETs; with real work per request the trade-off is reversed.
+   * Coalesce the commands issued in one event-loop turn into one socket write
+   * (`coalesceWrites`). Measured with `npm run bench:decide` on this 2-core VM:
+   * +25–30 % Decide throughput (3.2–3.4k → 4.2k req/s, four interleaved runs),
+   * because every loopback write is a costly syscall here. DESIGN.md's earlier
+   * probe saw −10 % for bare GETs; with real work per request the trade-off is
+   * reversed.
    * @default true
    */
   readonly autoPipelining: boolean;
@@ -86,7 +87,8 @@ export async function createRedisClient(url: string, options?: Partial<RedisClie
   const safeUrl = redactRedisUrl(url);
   const client = new Redis(url, {
     enableOfflineQueue: false,
-    enableAutoPipelining: opts.autoPipelining,
+    // Not ioredis's own auto-pipelining: see `coalesceWrites`.
+    enableAutoPipelining: false,
     enableReadyCheck: true,
     maxRetriesPerRequest: opts.maxRetriesPerRequest,
     connectTimeout: opts.connectTimeoutMs,
@@ -95,6 +97,8 @@ export async function createRedisClient(url: string, options?: Partial<RedisClie
     retryStrategy: (times) =>
       Math.min(RECONNECT_BASE_DELAY_MS * 2 ** Math.min(times - 1, 16), opts.reconnectMaxDelayMs),
   });
+
+  if (opts.autoPipelining) coalesceWrites(client);
 
   let lastError: Error | undefined;
   client.on("error", (error: Error) => {
@@ -123,6 +127,43 @@ export async function createRedisClient(url: string, options?: Partial<RedisClie
     client.once("ready", onReady);
   });
   return client;
+}
+
+/**
+ * Makes the commands `client` sends in one event-loop turn go out in one
+ * socket write: the first command of a turn corks the socket, and the check
+ * phase of that turn (setImmediate, after the poll phase has handed every
+ * request read in it to its handler) uncorks it, so Node writes them with one
+ * writev. Commands are written and queued for their replies in the order they
+ * were sent, as without it.
+ *
+ * This replaces ioredis's `enableAutoPipelining`, which batches the same way
+ * but through a Pipeline object per batch (a promise, queues, callbacks and
+ * the client's script methods copied onto it). With it, commands and what
+ * awaits them outlived young-generation collections: a probe sending plain
+ * GETs at 2,400/s promoted 1.1–1.3 KB per command to the old generation with
+ * ioredis's auto-pipelining and 0.05 KB without (`--trace-gc-nvp`). In Decide
+ * that promotion filled the old generation and brought the mark-compacts whose
+ * pauses were the p99 (RESULTS.md, bench:decide).
+ */
+function coalesceWrites(client: Redis): void {
+  const send = client.sendCommand.bind(client);
+  let corked: Redis["stream"] | null = null;
+  const uncork = (): void => {
+    const stream = corked;
+    corked = null;
+    stream?.uncork();
+  };
+  client.sendCommand = (command, stream) => {
+    // A command with its own stream (an explicit pipeline or transaction)
+    // writes through it in one piece already.
+    if (corked === null && stream === undefined && client.stream?.writable === true) {
+      corked = client.stream;
+      corked.cork();
+      setImmediate(uncork);
+    }
+    return send(command, stream);
+  };
 }
 
 /**
