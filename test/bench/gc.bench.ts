@@ -13,7 +13,8 @@
  * The parent reads the child's collections per phase.
  *
  *   npm run bench:gc   (needs redis-server and h2load)
- *   BENCH_GC_RATES=1200,2400 BENCH_GC_SECONDS=8 to change the phases.
+ *   BENCH_GC_RATES=1200,2400 BENCH_GC_SECONDS=8 to change the phases;
+ *   BENCH_GC_NODE_ARGS="--heap-growing-percent=300" to try V8 flags on the server.
  *
  * Prints a line per phase, then one JSON line: per phase `target` (echo or
  * decide), `rate`, `calls`, `scavenges`, `promoted_kb_per_call` (scavenges'
@@ -40,6 +41,7 @@ const PROFILES = 10_000;
 const RATES = (process.env.BENCH_GC_RATES ?? "1200,2400").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_GC_SECONDS ?? 8);
 const CHILD = process.env.BENCH_GC_CHILD === "1";
+const NODE_ARGS = (process.env.BENCH_GC_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
 /** Marks a phase's start and end in the child's stdout, between V8's lines. */
 const MARK = "@@phase";
 
@@ -181,9 +183,11 @@ function round(x: number): number {
 }
 
 async function parent(): Promise<void> {
-  say(`bench:gc on ${machine()}: Echo and Decide at ${RATES.join(", ")} calls/s, ${SECONDS} s each…`);
+  say(
+    `bench:gc on ${machine()}: Echo and Decide at ${RATES.join(", ")} calls/s, ${SECONDS} s each${NODE_ARGS.length > 0 ? `, server flags ${NODE_ARGS.join(" ")}` : ""}…`,
+  );
   const out = await new Promise<string>((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--trace-gc-nvp", fileURLToPath(import.meta.url)], {
+    const proc = spawn(process.execPath, ["--trace-gc-nvp", ...NODE_ARGS, fileURLToPath(import.meta.url)], {
       env: { ...process.env, BENCH_GC_CHILD: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -206,7 +210,9 @@ async function parent(): Promise<void> {
         `(pauses ${p.mark_compact_pauses_ms.join(", ") || "none"} ms), ${p.scavenges} scavenges`,
     );
   }
-  process.stdout.write(`${JSON.stringify({ machine: machine(), seconds_per_phase: SECONDS, phases })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ machine: machine(), node_args: NODE_ARGS, seconds_per_phase: SECONDS, phases })}\n`,
+  );
 }
 
 (CHILD ? child() : parent()).catch((e: unknown) => {
