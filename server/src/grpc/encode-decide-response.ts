@@ -16,7 +16,11 @@ import type { DecidedItem, DecidedOffer, Decision, ScoreParts } from "../domain/
 export function encodeDecideResponse(d: Decision): Buffer {
   const w = new Writer(upperBound(d));
   w.string(1, d.decisionId);
-  for (const item of d.items) {
+  // Indexed loops throughout: the for-of loops here allocated iterator
+  // results (the array iterator's `next` in a sampling heap profile of
+  // bench:gc's Decide: ~4.8 KB a decision, 6 % of what one allocates).
+  for (let i = 0; i < d.items.length; i++) {
+    const item = d.items[i]!;
     w.tag(2, 2);
     w.varint(itemSize(item));
     writeItem(w, item);
@@ -24,12 +28,13 @@ export function encodeDecideResponse(d: Decision): Buffer {
   w.uint(3, d.treatment);
   if (d.degradations.length > 0) {
     let len = 0;
-    for (const g of d.degradations) len += varintSize(g);
+    for (let i = 0; i < d.degradations.length; i++) len += varintSize(d.degradations[i]!);
     w.tag(4, 2);
     w.varint(len);
-    for (const g of d.degradations) w.varint(g);
+    for (let i = 0; i < d.degradations.length; i++) w.varint(d.degradations[i]!);
   }
-  for (const e of d.excluded) {
+  for (let i = 0; i < d.excluded.length; i++) {
+    const e = d.excluded[i]!;
     const skuLen = Buffer.byteLength(e.sku, "utf8");
     const ruleLen = Buffer.byteLength(e.ruleId, "utf8");
     w.tag(5, 2);
@@ -45,7 +50,7 @@ export function encodeDecideResponse(d: Decision): Buffer {
   w.uint(10, d.channel);
   w.uint(11, d.suppression);
   w.string(12, d.suppressionRuleId);
-  for (const t of d.talkingPoints) w.stringAlways(13, t);
+  for (let i = 0; i < d.talkingPoints.length; i++) w.stringAlways(13, d.talkingPoints[i]!);
   return w.finish();
 }
 
@@ -59,16 +64,20 @@ function upperBound(d: Decision): number {
         d.kernelVersion.length +
         d.useCase.length +
         d.suppressionRuleId.length);
-  for (const t of d.talkingPoints) max += 6 + 3 * t.length;
-  for (const item of d.items) {
+  for (let i = 0; i < d.talkingPoints.length; i++) max += 6 + 3 * d.talkingPoints[i]!.length;
+  for (let i = 0; i < d.items.length; i++) {
+    const item = d.items[i]!;
     max += 48 + 3 * (item.sku.length + item.experienceId.length);
-    for (const t of item.tags) max += 6 + 3 * t.length;
-    for (const r of item.ruleIds) max += 6 + 3 * r.length;
+    for (let j = 0; j < item.tags.length; j++) max += 6 + 3 * item.tags[j]!.length;
+    for (let j = 0; j < item.ruleIds.length; j++) max += 6 + 3 * item.ruleIds[j]!.length;
     if (item.offer !== null)
       max += 48 + 3 * (item.offer.offerId.length + item.offer.message.length + item.offer.ruleId.length);
     if (item.parts !== null) max += 48;
   }
-  for (const e of d.excluded) max += 24 + 3 * (e.sku.length + e.ruleId.length);
+  for (let i = 0; i < d.excluded.length; i++) {
+    const e = d.excluded[i]!;
+    max += 24 + 3 * (e.sku.length + e.ruleId.length);
+  }
   max += 6 * d.degradations.length;
   return max;
 }
@@ -83,13 +92,12 @@ function itemSize(item: DecidedItem): number {
     const o = offerSize(item.offer);
     n += 1 + varintSize(o) + o;
   }
-  for (const t of item.tags) n += 1 + varintSize(Buffer.byteLength(t, "utf8")) + Buffer.byteLength(t, "utf8");
+  for (let i = 0; i < item.tags.length; i++) n += repeatedStrSize(item.tags[i]!);
   if (item.parts !== null) {
     const p = partsSize(item.parts);
     n += 1 + varintSize(p) + p;
   }
-  for (const r of item.ruleIds)
-    n += 1 + varintSize(Buffer.byteLength(r, "utf8")) + Buffer.byteLength(r, "utf8");
+  for (let i = 0; i < item.ruleIds.length; i++) n += repeatedStrSize(item.ruleIds[i]!);
   return n;
 }
 
@@ -103,13 +111,13 @@ function writeItem(w: Writer, item: DecidedItem): void {
     w.varint(offerSize(item.offer));
     writeOffer(w, item.offer);
   }
-  for (const t of item.tags) w.stringAlways(6, t);
+  for (let i = 0; i < item.tags.length; i++) w.stringAlways(6, item.tags[i]!);
   if (item.parts !== null) {
     w.tag(7, 2);
     w.varint(partsSize(item.parts));
     writeParts(w, item.parts);
   }
-  for (const r of item.ruleIds) w.stringAlways(8, r);
+  for (let i = 0; i < item.ruleIds.length; i++) w.stringAlways(8, item.ruleIds[i]!);
 }
 
 function offerSize(o: DecidedOffer): number {
@@ -153,6 +161,12 @@ function writeParts(w: Writer, p: ScoreParts): void {
   PART_KEYS.forEach((k, i) => {
     if (Math.fround(p[k]) !== 0) w.float(i + 1, p[k]);
   });
+}
+
+/** Size of one element of a repeated string field (written even when empty). */
+function repeatedStrSize(s: string): number {
+  const len = Buffer.byteLength(s, "utf8");
+  return 1 + varintSize(len) + len;
 }
 
 /** Size of a non-default string field (tag + length + bytes); 0 for "". */
