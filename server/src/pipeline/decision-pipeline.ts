@@ -15,7 +15,7 @@ import type { PersonRead, ProfileStore } from "../domain/index.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { applicableCaps } from "../policy/cap-counters.js";
 import type { ItemFacts } from "../policy/conditions.js";
-import { experienceId } from "../policy/experience-id.js";
+import { experienceIdsFor } from "../policy/experience-id.js";
 import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../policy/finish-decision.js";
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
@@ -332,13 +332,13 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
       if (!needsFacts && !req.explain && (applicable === null || applicable.decision.length === 0)) {
         // A plain re-rank: nothing to offer, tag or reserve. Straight to the answer,
         // without the intermediate objects of the general path (bench:decide's case).
-        const useCaseId = useCase?.id ?? "";
+        const idOf = experienceIdsFor(personId, useCase?.id ?? "", "", NO_START, NO_END);
         const items = result.items.slice(0, req.limit).map(
           (it): DecidedItem => ({
             sku: it.sku,
             score: it.score,
             rank: it.rank,
-            experienceId: experienceId(personId, useCaseId, "", it.sku, NO_START, NO_END),
+            experienceId: idOf(it.sku),
             offer: null,
             tags: NO_STRINGS,
             parts: null,

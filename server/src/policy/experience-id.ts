@@ -23,8 +23,36 @@ export function experienceId(
   validFromMs: number,
   validUntilMs: number,
 ): string {
-  const input = `${personId}\0${useCase}\0${offerId}\0${sku}\0${windowBound(validFromMs)}\0${windowBound(validUntilMs)}`;
-  return `x1${hash("sha256", input, "base64url").slice(0, 22)}`;
+  return idOf(headOf(personId, useCase, offerId), sku, tailOf(validFromMs, validUntilMs));
+}
+
+/**
+ * `experienceId` for many SKUs sharing the other inputs (the items of one
+ * decision): the parts around the SKU are joined once. Same ids. Building the
+ * six-part input per item was ~350 of the ~530 bytes an id allocated.
+ */
+export function experienceIdsFor(
+  personId: string,
+  useCase: string,
+  offerId: string,
+  validFromMs: number,
+  validUntilMs: number,
+): (sku: string) => string {
+  const head = headOf(personId, useCase, offerId);
+  const tail = tailOf(validFromMs, validUntilMs);
+  return (sku) => idOf(head, sku, tail);
+}
+
+function headOf(personId: string, useCase: string, offerId: string): string {
+  return `${personId}\0${useCase}\0${offerId}\0`;
+}
+
+function tailOf(validFromMs: number, validUntilMs: number): string {
+  return `\0${windowBound(validFromMs)}\0${windowBound(validUntilMs)}`;
+}
+
+function idOf(head: string, sku: string, tail: string): string {
+  return `x1${hash("sha256", head + sku + tail, "base64url").slice(0, 22)}`;
 }
 
 function windowBound(ms: number): string {

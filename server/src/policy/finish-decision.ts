@@ -4,7 +4,7 @@ import { LoyaltyTier, type Profile } from "../domain/profile.js";
 import { type ApplicableCaps, applicableCaps, counterOf } from "./cap-counters.js";
 import { chooseOffer } from "./choose-offer.js";
 import { allHold, type ItemFacts } from "./conditions.js";
-import { experienceId } from "./experience-id.js";
+import { experienceId, experienceIdsFor } from "./experience-id.js";
 import type { DecisionPlan } from "./plan-decision.js";
 import type { Policy } from "./policy.js";
 
@@ -67,10 +67,11 @@ export function finishItems(ranked: readonly RankedItem[], input: FinishInput): 
   const { policy, plan, personId, explain } = input;
   const useCase = plan.useCase;
   if (useCase === undefined) {
+    const idOf = experienceIdsFor(personId, "", "", Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     const items = ranked.map((r) => ({
       sku: r.sku,
       score: r.score,
-      experienceId: experienceId(personId, "", "", r.sku, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
+      experienceId: idOf(r.sku),
       offer: null,
       tags: NO_TAGS,
       parts: r.parts,
