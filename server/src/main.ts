@@ -51,6 +51,7 @@ import { createLogger, type LogLevel } from "./log.js";
 import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
 import { createRedisProfileStore } from "./profile/redis-profile-store.js";
 import { createRedisClient, redactRedisUrl } from "./redis/create-redis-client.js";
+import { applyV8Tuning } from "./runtime/v8-tuning.js";
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -136,6 +137,7 @@ function argValue(args: readonly string[], name: string): string | undefined {
 const DEMO_POLICY = fileURLToPath(new URL("../../../server/policies/demo.yaml", import.meta.url));
 
 async function main(): Promise<void> {
+  applyV8Tuning();
   const args = process.argv.slice(2);
   const demo = args.includes("--demo");
   const log = createLogger(logLevel(process.env.LOG_LEVEL));

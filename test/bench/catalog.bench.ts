@@ -22,6 +22,7 @@ import {
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
+import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       profileTimeoutMs: 50,
       identityKey: "bench-identity-key-0123456789abcdef",
     };
+    applyV8Tuning();
     const single = await createServer({ ...common, threads: 0 }, { log: silentLogger });
     servers.push(single);
     const pool = await createServer({ ...common, threads, inlineMaxCatalogItems: 0 }, { log: silentLogger });

@@ -34,6 +34,7 @@ import { createServiceClient } from "../../server/src/grpc/service-client.js";
 import { silentLogger } from "../../server/src/log.js";
 import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
+import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
@@ -64,6 +65,8 @@ const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  // The server shares this process: run it with the V8 settings main.ts uses.
+  applyV8Tuning();
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
   try {

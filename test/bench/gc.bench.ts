@@ -14,7 +14,8 @@
  *
  *   npm run bench:gc   (needs redis-server and h2load)
  *   BENCH_GC_RATES=1200,2400 BENCH_GC_SECONDS=8 to change the phases;
- *   BENCH_GC_NODE_ARGS="--heap-growing-percent=300" to try V8 flags on the server.
+ *   BENCH_GC_NODE_ARGS="--heap-growing-percent=300" to try V8 flags on the server,
+ *   BENCH_GC_V8_TUNING=0 to run it without the settings main.ts applies.
  *
  * Prints a line per phase, then one JSON line: per phase `target` (echo or
  * decide), `rate`, `calls`, `scavenges`, `promoted_kb_per_call` (scavenges'
@@ -29,6 +30,7 @@ import { toBinary } from "@bufbuild/protobuf";
 import { createServer } from "../../server/src/create-server.js";
 import { DecideRequestSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { silentLogger } from "../../server/src/log.js";
+import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
@@ -49,6 +51,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The child: the server and the load, phase by phase. */
 async function child(): Promise<void> {
+  // The server's V8 settings, as main.ts applies them; BENCH_GC_V8_TUNING=0 leaves V8's defaults.
+  if (process.env.BENCH_GC_V8_TUNING !== "0") applyV8Tuning();
   const redisServer = await startRedisServer();
   try {
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });

@@ -15,6 +15,7 @@ import cluster from "node:cluster";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "../../../server/src/create-server.js";
 import { silentLogger } from "../../../server/src/log.js";
+import { applyV8Tuning } from "../../../server/src/runtime/v8-tuning.js";
 import { benchServerOptions, echoService } from "./echo-service.js";
 
 const env = (name: string): string => {
@@ -44,6 +45,7 @@ if (cluster.isPrimary) {
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stopping ? 0 : 1);
   });
 } else {
+  applyV8Tuning();
   let echo: Buffer | undefined;
   const server = await createServer(
     benchServerOptions(env("REDIS_URL"), process.env.BENCH_POLICY_FILE ?? "", Number(env("PORT"))),
