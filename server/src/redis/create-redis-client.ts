@@ -74,8 +74,8 @@ const RECONNECT_BASE_DELAY_MS = 50;
 /**
  * Creates an ioredis client tuned for the request hot path (see DESIGN.md):
  * no offline queue (a command while disconnected fails at once instead of
- * waiting), at most `maxRetriesPerRequest` resends, auto-pipelining (commands of
- * one loop turn share a write), a command timeout backstop, and a reconnect
+ * waiting), at most `maxRetriesPerRequest` resends, the commands of one loop
+ * turn sharing a write (`coalesceWrites`), a command timeout backstop, and a reconnect
  * loop with capped exponential backoff that never gives up.
  *
  * Resolves once the client is ready; rejects when it is not ready within
