@@ -168,12 +168,18 @@ export function openSubscription(
           kind: {
             case: "acks",
             value: {
-              acks: acks.map((a) => ({
-                deliveryId: a.deliveryId,
-                outcome: OUTCOME[a.outcome],
-                ...(a.outcome === "deferred" ? { retryAtMs: BigInt(a.retryAtMs), reason: a.reason } : {}),
-                ...(a.outcome === "rejected" ? { reason: a.reason } : {}),
-              })),
+              acks: acks.map((a) =>
+                a.outcome === "deferred"
+                  ? {
+                      deliveryId: a.deliveryId,
+                      outcome: OUTCOME[a.outcome],
+                      retryAtMs: BigInt(a.retryAtMs),
+                      reason: a.reason,
+                    }
+                  : a.outcome === "rejected"
+                    ? { deliveryId: a.deliveryId, outcome: OUTCOME[a.outcome], reason: a.reason }
+                    : { deliveryId: a.deliveryId, outcome: OUTCOME[a.outcome] },
+              ),
             },
           },
         }),

@@ -4,6 +4,7 @@ import { Consent } from "../../server/src/domain/consent.js";
 import { EventSchema, LifeEventType, Purpose } from "../../server/src/gen/relevance/v1/events_pb.js";
 import { type EventLimits, eventFromProto } from "../../server/src/grpc/event-from-proto.js";
 import { createIdentifierHasher } from "../../server/src/identity/identifier-hasher.js";
+import { hiddenClassCount } from "../support/hidden-class.js";
 
 const NOW = Date.UTC(2026, 10, 24, 12);
 const LIMITS: EventLimits = {
@@ -196,5 +197,29 @@ describe("eventFromProto", () => {
       ok: true,
       event: { kind: "consent_update", granted: Consent.EMAIL, denied: Consent.SMS, globalOptOut: true },
     });
+  });
+
+  it("builds every event of one type with one hidden class (monomorphic for the consumer)", () => {
+    const payloads: NonNullable<Init["payload"]>[] = [
+      { case: "viewItem", value: { sku: "S", category: "Shoes", price: 10 } },
+      { case: "addToCart", value: { sku: "S", quantity: 1 } },
+      { case: "removeFromCart", value: { sku: "S", quantity: 1 } },
+      { case: "purchase", value: { orderId: "o1", lines: [{ sku: "S", quantity: 1, unitPrice: 5 }] } },
+      { case: "search", value: { query: "boots", resultCount: 3 } },
+      { case: "sessionSignal", value: { sku: "S", scrollDepth: 0.5, dwellMs: 900 } },
+      { case: "storeVisit", value: { storeId: "store-1" } },
+      { case: "lifeEvent", value: { type: LifeEventType.BIRTHDAY, date: "2027-02-01", recurring: true } },
+      { case: "consentUpdate", value: { changes: [{ purpose: Purpose.EMAIL, granted: true }] } },
+      { case: "identify", value: { identifiers: { email: "a@example.com" } } },
+    ];
+    for (const payload of payloads) {
+      // Thirty of a kind; the first ten warm the literals up (test/style/hidden-class.test.ts).
+      const events = Array.from({ length: 30 }, (_, i) => {
+        const r = convert({ ...base, eventId: `e-${i}`, payload });
+        if (!r.ok) throw new Error(`${payload.case}: ${JSON.stringify(r)}`);
+        return r.event;
+      });
+      expect([payload.case, hiddenClassCount(events.slice(10))]).toEqual([payload.case, 1]);
+    }
   });
 });

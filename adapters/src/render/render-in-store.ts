@@ -5,15 +5,16 @@ import type { RenderedMessage } from "./rendered.js";
 
 function storeItem(item: DeliveredItem, currency: string, locale: string): Record<string, unknown> {
   const offer = item.offer;
-  const base = {
+  const availableHere = item.tags.includes("available_here");
+  // Two literals, not `{ ...common, offer }`: a spread copy given more properties
+  // gets a new hidden class on every call on Node 20 (test/style/hidden-class.test.ts).
+  if (offer === null)
+    return { sku: item.sku, rank: item.rank, experienceId: item.experienceId, availableHere };
+  return {
     sku: item.sku,
     rank: item.rank,
     experienceId: item.experienceId,
-    availableHere: item.tags.includes("available_here"),
-  };
-  if (offer === null) return base;
-  return {
-    ...base,
+    availableHere,
     offer: {
       kind: offer.kind,
       message: offer.message,

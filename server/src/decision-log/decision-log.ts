@@ -26,13 +26,14 @@ export interface DecisionRecord {
   /** The items decided, best first. */
   readonly skus: readonly string[];
   /**
-   * The offers given, as `[rank, offerId, experienceId]`; absent when none was.
+   * The offers given, as `[rank, offerId, experienceId]`; undefined (absent from
+   * the JSON) when none was.
    * Experience ids are logged only for offers: they are what `Redeem` closes,
    * and an item's id without an offer is `experienceId(person, useCase, "", sku)`.
    */
-  readonly offers?: readonly (readonly [number, string, string])[];
-  /** With explain: `[sku, reason, ruleId]` of each excluded candidate; absent otherwise. */
-  readonly excluded?: readonly (readonly [string, number, string])[];
+  readonly offers?: readonly (readonly [number, string, string])[] | undefined;
+  /** With explain: `[sku, reason, ruleId]` of each excluded candidate; undefined otherwise. */
+  readonly excluded?: readonly (readonly [string, number, string])[] | undefined;
 }
 
 /** Counters a test or a metrics endpoint can read. */

@@ -148,7 +148,10 @@ function convert(
       `${path}.channel: required, one of the Channel values, got ${e.channel}`,
     );
   }
-  const base = { eventId, userId, anonymous, timestampMs: ts, channel: e.channel };
+  // The common fields are written out in each literal, not spread from one
+  // object: a spread copy given more properties gets a new hidden class every
+  // time on Node 20's V8 (see `decisionOf` in decision-pipeline.ts).
+  const channel = e.channel;
   const sku = (v: string, field: string) => text(v, field, limits.maxSkuLength, "maxSkuLength", true);
   const category = (v: string, field: string) =>
     text(v, field, limits.maxEventTextLength, "maxEventTextLength", false);
@@ -160,7 +163,11 @@ function convert(
     case "viewItem": {
       const at = `${path}.view_item`;
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "view_item",
         sku: sku(p.value.sku, `${at}.sku`),
         category: category(p.value.category, `${at}.category`),
@@ -170,7 +177,11 @@ function convert(
     case "addToCart": {
       const at = `${path}.add_to_cart`;
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "add_to_cart",
         sku: sku(p.value.sku, `${at}.sku`),
         quantity: quantity(p.value.quantity, `${at}.quantity`),
@@ -181,7 +192,11 @@ function convert(
     case "removeFromCart": {
       const at = `${path}.remove_from_cart`;
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "remove_from_cart",
         sku: sku(p.value.sku, `${at}.sku`),
         quantity: quantity(p.value.quantity, `${at}.quantity`),
@@ -210,7 +225,11 @@ function convert(
         };
       });
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "purchase",
         orderId: short(p.value.orderId, `${at}.order_id`, true),
         lines: out,
@@ -220,7 +239,11 @@ function convert(
     case "search": {
       const at = `${path}.search`;
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "search",
         query: text(p.value.query, `${at}.query`, limits.maxEventTextLength, "maxEventTextLength", true),
         resultCount: p.value.resultCount,
@@ -239,7 +262,11 @@ function convert(
         );
       }
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "session_signal",
         sku: text(p.value.sku, `${at}.sku`, limits.maxSkuLength, "maxSkuLength", false),
         scrollDepth: depth,
@@ -248,7 +275,11 @@ function convert(
     }
     case "storeVisit":
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "store_visit",
         storeId: short(p.value.storeId, `${path}.store_visit.store_id`, true),
       };
@@ -270,7 +301,11 @@ function convert(
         );
       }
       return {
-        ...base,
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
         kind: "life_event",
         lifeEvent: type,
         date: p.value.date,
@@ -297,7 +332,17 @@ function convert(
       if (granted === 0 && denied === 0 && !p.value.globalOptOut) {
         throw new Problem(`${at}.changes`, `${at}.changes: required, at least one change or global_opt_out`);
       }
-      return { ...base, kind: "consent_update", granted, denied, globalOptOut: p.value.globalOptOut };
+      return {
+        eventId,
+        userId,
+        anonymous,
+        timestampMs: ts,
+        channel,
+        kind: "consent_update",
+        granted,
+        denied,
+        globalOptOut: p.value.globalOptOut,
+      };
     }
     case "identify": {
       const at = `${path}.identify.identifiers`;
@@ -306,7 +351,15 @@ function convert(
         throw new Problem(at, `${at}: required, at least one of email, phone, loyalty_id`);
       }
       try {
-        return { ...base, kind: "identify", identifiers: hasher.hashIdentifiers(ids) };
+        return {
+          eventId,
+          userId,
+          anonymous,
+          timestampMs: ts,
+          channel,
+          kind: "identify",
+          identifiers: hasher.hashIdentifiers(ids),
+        };
       } catch (error) {
         if (error instanceof IdentifierError) {
           // The message never repeats the value: it is personal data.

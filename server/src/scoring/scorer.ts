@@ -88,6 +88,21 @@ export interface ScoreResult {
   readonly saturated: boolean;
 }
 
+/** A ScoreResult, its properties in one order (one hidden class: see `decisionOf` on object spread). */
+function scoreResult(
+  items: readonly ScoredItem[],
+  excluded: readonly ExcludedSku[],
+  ran: "inline" | "pool",
+  saturated: boolean,
+): ScoreResult {
+  return { items, excluded, ran, saturated };
+}
+
+/** The result of a job the full pool sent inline. */
+function asSaturated(r: ScoreResult): ScoreResult {
+  return scoreResult(r.items, r.excluded, r.ran, true);
+}
+
 export interface ScorerOptions {
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
@@ -186,7 +201,7 @@ class KernelScorer implements Scorer {
       ? o.catalog.size <= o.inlineMaxCatalogItems
       : job.candidates.count <= o.inlineMaxCandidates;
     if (small || this.pool === null) return this.scoreInline(job);
-    if (this.pool.queueSize >= o.maxPoolQueue) return { ...this.scoreInline(job), saturated: true };
+    if (this.pool.queueSize >= o.maxPoolQueue) return asSaturated(this.scoreInline(job));
     return this.scorePooled(job);
   }
 
@@ -204,7 +219,7 @@ class KernelScorer implements Scorer {
     const kept = this.kernel.decide(slot.desc);
     const items = this.readItems(slot, kept, job);
     const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
-    return { items, excluded, ran: "inline", saturated: false };
+    return scoreResult(items, excluded, "inline", false);
   }
 
   async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
@@ -220,7 +235,7 @@ class KernelScorer implements Scorer {
     try {
       for (let s = 0; s < shards; s++) {
         const slot = this.takeSlot();
-        if (slot === null) return { ...this.scoreInline(job), saturated: true };
+        if (slot === null) return asSaturated(this.scoreInline(job));
         slots.push(slot);
         const lo = Math.floor((size * s) / shards);
         const hi = Math.floor((size * (s + 1)) / shards);
@@ -250,9 +265,10 @@ class KernelScorer implements Scorer {
         const slot = slots[0]!;
         const items = this.readItems(slot, kept[0]!, job);
         const excluded = job.explain ? this.readExcluded(slot, job, false) : [];
-        return { items, excluded, ran: "pool", saturated: false };
+        return scoreResult(items, excluded, "pool", false);
       }
-      return { ...this.mergeShards(slots, kept, job), ran: "pool", saturated: false };
+      const merged = this.mergeShards(slots, kept, job);
+      return scoreResult(merged.items, merged.excluded, "pool", false);
     } finally {
       for (const slot of slots) if (!broken.has(slot)) this.freeSlots.push(slot);
     }
