@@ -8,7 +8,10 @@
  * bytes and returns as many bytes as the Decide response, so the ratio isolates
  * what a decision costs beyond gRPC. The latency at half of Decide's maximum is
  * measured on a fixed send schedule whose achieved rate is checked (runAtRate),
- * and Echo is run on the same schedule as a control (`echo_p99_ms_at_half`:
+ * after BENCH_RATE_WARM_UP_S (3) unmeasured seconds at that rate, so the window
+ * shows the steady state at that rate rather than the server cleaning up after
+ * the closed-model floods before it (their garbage is collected by the first
+ * mark-compacts after them); Echo is run on the same schedule as a control (`echo_p99_ms_at_half`:
  * the tail the transport and this machine show at that rate with no decision).
  * h2load cannot see grpc-status, so every phase checks the server counted as
  * many decisions as h2load saw answers.
@@ -57,12 +60,24 @@ const POLICY_FILE = process.env.BENCH_POLICY_FILE ?? "server/policies/demo.yaml"
  * "0.3,0.7,0.9": their p50 and p99 go into `curve` (the latency-vs-throughput
  * plot of `npm run bench`), and 0.7 and 0.9 into `decide_p99_ms_at_70` / `_90`.
  */
+/** Unmeasured seconds at a fixed rate before its measured window. */
+const RATE_WARM_UP_S = Number(process.env.BENCH_RATE_WARM_UP_S ?? 3);
 const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
   .split(",")
   .filter((x) => x.trim() !== "")
   .map(Number);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** `runAtRate` after RATE_WARM_UP_S seconds at the same rate that are not measured. */
+async function atSteadyRate(
+  base: Parameters<typeof runAtRate>[0],
+  rate: number,
+  seconds: number,
+): ReturnType<typeof runAtRate> {
+  if (RATE_WARM_UP_S > 0) await runAtRate(base, rate, RATE_WARM_UP_S);
+  return runAtRate(base, rate, seconds);
+}
 
 async function main(): Promise<void> {
   // The server shares this process: run it with the V8 settings main.ts uses.
@@ -115,19 +130,21 @@ async function main(): Promise<void> {
       const echoMax = median(echoRps);
       const decideMax = median(decideRps);
       const half = Math.floor(decideMax / 2);
-      decidedBefore = server.pipeline.stats.decisions;
       // 4 connections, as a typical internal caller holds: 16 connections at the
       // same total rate tripled p50 and promoted enough per-stream state to cause
       // 50 ms mark-compacts (measured while building this bench).
+      const openLoad = { url: decideUrl, body, clients: 4, streamsPerClient: 64 };
+      if (RATE_WARM_UP_S > 0) await runAtRate(openLoad, half, RATE_WARM_UP_S);
+      decidedBefore = server.pipeline.stats.decisions;
       const cpuBefore = cpuTimes();
       const gc = watchGc();
-      const open = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+      const open = await runAtRate(openLoad, half, 5);
       const gcAtHalf = gc.stop();
       // Share of CPU time the hypervisor stole: noise a reader should see.
       const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
       // The control: Echo on the same schedule, so the transport's and this
       // machine's own tail at that rate can be read beside Decide's.
-      const echoOpen = await runAtRate({ url: echoUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+      const echoOpen = await atSteadyRate({ url: echoUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
       if (echoOpen.failed > 0) throw new Error(`echo at ${half} req/s: ${echoOpen.failed} failed streams`);
       const echoP99 = quantile(echoOpen.latenciesMs, 0.99);
       const reload =
@@ -185,7 +202,7 @@ async function main(): Promise<void> {
       for (const share of CURVE_SHARES) {
         if (share === 0.5) continue;
         const rate = Math.floor(decideMax * share);
-        const run = await runAtRate({ url: decideUrl, body, clients: 4, streamsPerClient: 64 }, rate, 5);
+        const run = await atSteadyRate(openLoad, rate, 5);
         const point = {
           share,
           offered_rps: rate,
@@ -217,6 +234,7 @@ async function main(): Promise<void> {
           rounds: ROUNDS,
           fallbacks,
           achieved_rps_at_half: Math.round(open.achievedRps),
+          rate_warm_up_s: RATE_WARM_UP_S,
           cpu_steal_pct_at_half: stealPct,
           gc_major_at_half: gcAtHalf.major,
           gc_major_max_pause_ms_at_half: Number(gcAtHalf.majorMaxMs.toFixed(2)),

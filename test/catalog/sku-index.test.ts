@@ -51,4 +51,29 @@ describe("SkuIndex", () => {
       { numRuns: 200 },
     );
   });
+
+  it("should tell apart SKUs whose 32-bit hashes collide", () => {
+    // FNV-1a, as the index hashes: find colliding pairs by brute force (a
+    // birthday search over 200k keys finds a few).
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (const b of Buffer.from(s)) h = Math.imul(h ^ b, 0x01000193);
+      return h;
+    };
+    const seen = new Map<number, string>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; pairs.length < 2 && i < 2_000_000; i++) {
+      const s = `S${i.toString(36)}`;
+      const other = seen.get(fnv(s));
+      if (other !== undefined) pairs.push([other, s]);
+      else seen.set(fnv(s), s);
+    }
+    expect(pairs.length).toBe(2);
+    const [[a, b], [c, d]] = pairs as [[string, string], [string, string]];
+    const index = newIndex(4);
+    index.insert(a, 0);
+    index.insert(b, 1);
+    index.insert(c, 2);
+    expect([index.lookup(a), index.lookup(b), index.lookup(c), index.lookup(d)]).toEqual([0, 1, 2, -1]);
+  });
 });
