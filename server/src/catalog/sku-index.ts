@@ -142,10 +142,11 @@ export class SkuIndex {
     const slots = (this.mask + 1) * 2;
     const next = this.allocTable(slots);
     const mask = slots - 1;
-    for (let row = 0; row < this.size; row++) {
-      const off = this.rows[2 * row]!;
-      const len = this.rows[2 * row + 1]!;
-      this.place(next, mask, hashOf(this.keys.subarray(off, off + len)), row, off, len);
+    // The old slots carry everything a slot needs, the hash included: no rehashing.
+    const old = this.table;
+    for (let at = 0; at < old.length; at += 4) {
+      const row1 = old[at + 1]!;
+      if (row1 !== 0) this.place(next, mask, old[at]!, row1 - 1, old[at + 2]!, old[at + 3]!);
     }
     this.setTable(next, mask);
   }
