@@ -22,7 +22,10 @@
  *
  *   npm run bench:ingest   (needs redis-server; installed by the script if missing)
  *
- * Prints human-readable lines on stderr and one JSON line on stdout.
+ * Prints human-readable lines on stderr and one JSON line on stdout; besides
+ * the figures above, `redis_cpu_us_per_event` and `server_cpu_us_per_event`:
+ * the CPU time Redis and the server process(es) spent over the ladder, per
+ * event sent in it (all of which are applied before it ends).
  */
 import type { ChildProcess } from "node:child_process";
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
@@ -35,7 +38,7 @@ import { createRedisClient } from "../../server/src/redis/create-redis-client.js
 import { startRedisServer } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { quantile } from "./support/stats.js";
+import { processCpuUs, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 20_000);
@@ -196,6 +199,12 @@ async function main(): Promise<void> {
     // applied within KEEP_UP_MS of the last send. Climb by 15 % from 80 % of
     // the flood figure until a rate fails; events_per_s is the highest that held.
     await redis.config("RESETSTAT");
+    // What the ladder's events cost each process, from CPU time (every event
+    // sent in it is applied before the ladder ends): steadier than the rates.
+    const serverCpu = () =>
+      servers.reduce((sum, s) => sum + (s.pid === undefined ? 0 : processCpuUs(s.pid)), 0);
+    const cpuBefore = { redis: processCpuUs(redisServer.pid), server: serverCpu() };
+    let ladderEvents = 0;
     let best: { rate: number; maxLag: number } | null = null;
     let rate = Math.max(1000, Math.round(0.8 * flood.appliedPerS));
     for (let step = 0; step < MAX_STEPS; step++, rate = Math.round(rate * 1.15)) {
@@ -236,6 +245,7 @@ async function main(): Promise<void> {
         );
       }
       await Promise.all(calls);
+      ladderEvents += sent;
       const lastSend = performance.now();
       const achieved = sent / ((lastSend - started) / 1000);
       let drained = false;
@@ -259,6 +269,13 @@ async function main(): Promise<void> {
       best = { rate: Math.round(achieved), maxLag };
     }
     if (best === null) throw new Error("the consumer kept up with no offered rate");
+    while ((await backlog()) > 0) await sleep(20);
+    const perEvent = (us: number) => Number((us / ladderEvents).toFixed(1));
+    const redisCpuUsPerEvent = perEvent(processCpuUs(redisServer.pid) - cpuBefore.redis);
+    const serverCpuUsPerEvent = perEvent(serverCpu() - cpuBefore.server);
+    say(
+      `CPU per event over the ladder (${ladderEvents} events): redis ${redisCpuUsPerEvent} µs, server ${serverCpuUsPerEvent} µs`,
+    );
     const eventsPerS = best.rate;
     const maxLag = best.maxLag;
     // Where Redis spent its time over the ladder: the consumer's scripts are most of it.
@@ -267,9 +284,13 @@ async function main(): Promise<void> {
       .map((l) => /^cmdstat_(\w+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(l))
       .filter((m) => m !== null)
       .sort((a, b) => Number(b[3]) - Number(a[3]))
-      .slice(0, 6)
-      .map((m) => `${m[1]} ${m[2]} calls, ${(Number(m[3]) / 1e6).toFixed(2)} s (${m[4]} µs/call)`);
-    say(`redis time by command: ${stats.join("; ")}`);
+      .slice(0, 10)
+      .map(
+        (m) =>
+          `${m[1]} ${(Number(m[2]) / ladderEvents).toFixed(2)} calls, ${(Number(m[3]) / ladderEvents).toFixed(1)} µs`,
+      );
+    // A script's time includes the commands it calls, which are counted under their own names as well.
+    say(`redis time by command, per event of the ladder: ${stats.join("; ")}`);
     const dead = await redis.xlen("rl:events:dead");
     say(
       `sustained: ${eventsPerS} events/s with the consumer keeping up; max backlog ${maxLag}; dead-lettered ${dead}`,
@@ -351,6 +372,8 @@ async function main(): Promise<void> {
         in_flight: IN_FLIGHT,
         background_events_per_s: Math.round(half),
         topology: split ? "split" : "single",
+        redis_cpu_us_per_event: redisCpuUsPerEvent,
+        server_cpu_us_per_event: serverCpuUsPerEvent,
       })}\n`,
     );
   } finally {
