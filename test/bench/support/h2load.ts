@@ -168,6 +168,8 @@ export interface RateRun extends H2loadResult {
   readonly targetRps: number;
   /** Completed requests per second over the run. */
   readonly achievedRps: number;
+  /** The schedule's rate that achieved it (above the target when h2load drifted behind). */
+  readonly scheduleRatePerS: number;
 }
 
 /**
@@ -193,7 +195,7 @@ export async function runAtRate(
       scheduleRatePerS: schedule,
       requests: Math.round(targetRps * seconds),
     });
-    last = { ...run, targetRps, achievedRps: run.succeeded / run.seconds };
+    last = { ...run, targetRps, achievedRps: run.succeeded / run.seconds, scheduleRatePerS: schedule };
     if (Math.abs(last.achievedRps / targetRps - 1) <= tolerance) return last;
     schedule *= targetRps / last.achievedRps;
   }
