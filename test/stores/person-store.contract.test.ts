@@ -175,7 +175,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
     h.people.commit({
       personId,
       expectedVersion,
-      state,
+      state: Buffer.from(state),
       profile: encodeProfile(profile(personId, consent)),
       eventIds,
       tombstone: tomb(personId),
@@ -187,7 +187,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       from,
       intoVersion,
       fromVersion,
-      state: `${into}+${from}`,
+      state: Buffer.from(`${into}+${from}`),
       profile: packed ?? encodeProfile(profile(into)),
     });
 
@@ -226,14 +226,14 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(await h.people.load(id, tomb(id), ["e1", "e3", "e2"])).toEqual({
         personId: id,
         forgotten: false,
-        state: "s1",
+        state: Buffer.from("s1"),
         profile: null,
         version: 1,
         seen: new Set(["e1", "e2"]),
       });
       expect(await commit(id, 1, "s2", ["e3"])).toBe("ok");
       expect(await h.people.load(id, tomb(id), ["e1", "e3", "e4"])).toMatchObject({
-        state: "s2",
+        state: Buffer.from("s2"),
         version: 2,
         seen: new Set(["e1", "e3"]),
       });
@@ -246,7 +246,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(await commit(id, 0, "second", ["late"])).toBe("conflict");
       expect(await commit(id, 7, "third")).toBe("conflict");
       expect(await h.people.load(id, tomb(id), ["late"])).toMatchObject({
-        state: "first",
+        state: Buffer.from("first"),
         version: 1,
         seen: new Set(),
       });
@@ -258,7 +258,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(await commit(b, 0, "stale")).toBe("conflict");
       expect(await h.people.load(b, tomb(b), [])).toMatchObject({
         personId: a,
-        state: `${a}+${b}`,
+        state: Buffer.from(`${a}+${b}`),
         version: 1,
       });
     });
@@ -293,7 +293,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
     ): PersonStateCommit => ({
       personId,
       expectedVersion,
-      state,
+      state: Buffer.from(state),
       profile: encodeProfile(profile(personId)),
       eventIds,
       tombstone: tomb(personId),
@@ -333,13 +333,20 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       ];
       const reads = await h.people.loadMany(requests);
       expect(reads).toEqual([
-        { personId: known, forgotten: false, state: "K", profile: null, version: 1, seen: new Set(["k1"]) },
+        {
+          personId: known,
+          forgotten: false,
+          state: Buffer.from("K"),
+          profile: null,
+          version: 1,
+          seen: new Set(["k1"]),
+        },
         { personId: unknown, forgotten: false, state: null, profile: null, version: 0, seen: new Set() },
         { personId: gone, forgotten: true, state: null, profile: null, version: 0, seen: new Set() },
         {
           personId: into,
           forgotten: false,
-          state: `${into}+${merged}`,
+          state: Buffer.from(`${into}+${merged}`),
           profile: null,
           version: 1,
           seen: new Set(),
@@ -352,7 +359,14 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
           version: 0,
           seen: new Set(),
         },
-        { personId: known, forgotten: false, state: "K", profile: null, version: 1, seen: new Set() },
+        {
+          personId: known,
+          forgotten: false,
+          state: Buffer.from("K"),
+          profile: null,
+          version: 1,
+          seen: new Set(),
+        },
       ]);
       for (const [i, r] of requests.entries()) {
         expect(await h.people.load(r.userId, r.tombstone, r.eventIds)).toEqual(reads[i]);
@@ -375,10 +389,24 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(
         await h.people.loadMany([a, b, c, d].map((id) => request(id, [`${id}-x`, "a2", "b1", "d1"]))),
       ).toEqual([
-        { personId: a, forgotten: false, state: "A2", profile: null, version: 2, seen: new Set(["a2"]) },
+        {
+          personId: a,
+          forgotten: false,
+          state: Buffer.from("A2"),
+          profile: null,
+          version: 2,
+          seen: new Set(["a2"]),
+        },
         { personId: b, forgotten: false, state: null, profile: null, version: 0, seen: new Set() },
         { personId: c, forgotten: true, state: null, profile: null, version: 0, seen: new Set() },
-        { personId: d, forgotten: false, state: "D1", profile: null, version: 1, seen: new Set(["d1"]) },
+        {
+          personId: d,
+          forgotten: false,
+          state: Buffer.from("D1"),
+          profile: null,
+          version: 1,
+          seen: new Set(["d1"]),
+        },
       ]);
       expect((await h.profiles.readPerson(d, 1000)).kind).toBe("found");
     });
@@ -393,7 +421,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
         ]),
       ).toEqual(["ok", "conflict", "ok"]);
       expect(await h.people.load(id, tomb(id), ["e1", "e2", "e3"])).toMatchObject({
-        state: "third",
+        state: Buffer.from("third"),
         version: 2,
         seen: new Set(["e1", "e3"]),
       });
@@ -417,7 +445,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
           .map((id) => commitOf(id, 0, `${id}@1`, [`${id}-old`]));
         expect(await chunked.people.commitMany(before)).toEqual(before.map(() => "ok"));
         const reads = await chunked.people.loadMany(ids.map((id) => request(id, [`${id}-old`, `${id}-new`])));
-        expect(reads.map((r) => [r.personId, r.version, r.state, [...r.seen]])).toEqual(
+        expect(reads.map((r) => [r.personId, r.version, r.state?.toString() ?? null, [...r.seen]])).toEqual(
           ids.map((id, i) => (i % 3 === 0 ? [id, 1, `${id}@1`, [`${id}-old`]] : [id, 0, null, []])),
         );
         // The same person at both ends crosses a chunk boundary: the later one conflicts.
@@ -601,7 +629,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(await h.people.load(b, tomb(b), ["a1", "b1", "x"])).toEqual({
         personId: a,
         forgotten: false,
-        state: `${a}+${b}`,
+        state: Buffer.from(`${a}+${b}`),
         profile: null,
         version: 2,
         seen: new Set(["a1", "b1"]),
@@ -627,8 +655,12 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       expect(await merge(a, b, 0, 1)).toBe("conflict");
       expect(await merge(a, b, 1, 0)).toBe("conflict");
       expect(await h.people.resolve(b)).toBe(b);
-      expect(await h.people.load(a, tomb(a), [])).toMatchObject({ state: "A", version: 1 });
-      expect(await h.people.load(b, tomb(b), [])).toMatchObject({ personId: b, state: "B", version: 1 });
+      expect(await h.people.load(a, tomb(a), [])).toMatchObject({ state: Buffer.from("A"), version: 1 });
+      expect(await h.people.load(b, tomb(b), [])).toMatchObject({
+        personId: b,
+        state: Buffer.from("B"),
+        version: 1,
+      });
     });
 
     it("should refuse with conflict when either side was merged into someone else", async () => {
@@ -772,7 +804,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
         await short.people.commit({
           personId: "d",
           expectedVersion: 0,
-          state: "s",
+          state: Buffer.from("s"),
           profile: encodeProfile(profile("d")),
           eventIds: ["e1"],
           tombstone: tomb("d"),
@@ -792,7 +824,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
           await brief.people.commit({
             personId: "b",
             expectedVersion: 0,
-            state: "s",
+            state: Buffer.from("s"),
             profile: encodeProfile(profile("b")),
             eventIds: ["e1"],
             tombstone: tomb("b"),
@@ -812,7 +844,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
           await small.people.commit({
             personId: "m",
             expectedVersion: i - 1,
-            state: "s",
+            state: Buffer.from("s"),
             profile: encodeProfile(profile("m")),
             eventIds: [`e${i}`],
             tombstone: tomb("m"),
@@ -881,7 +913,7 @@ describe("redis PersonStateStore keys", () => {
       const c = {
         personId: id,
         expectedVersion: 0,
-        state: id,
+        state: Buffer.from(id),
         profile: encodeProfile(profile(id)),
         eventIds: [`${id}-e`],
         tombstone: tomb(id),
@@ -898,7 +930,7 @@ describe("redis PersonStateStore keys", () => {
         from: m,
         intoVersion: 1,
         fromVersion: 1,
-        state: "merged",
+        state: Buffer.from("merged"),
         profile: encodeProfile(profile(p)),
       }),
     ).toBe("ok");
@@ -966,7 +998,7 @@ describe("redis PersonStateStore keys", () => {
       const c = {
         personId: p,
         expectedVersion: v,
-        state: `s${v}`,
+        state: Buffer.from(`s${v}`),
         profile: encodeProfile(profile(p)),
         eventIds: [`quick-${v}`],
         tombstone: tomb(p),
@@ -997,7 +1029,7 @@ describe("redis PersonStateStore keys", () => {
     const c = (personId: string, expectedVersion: number, eventIds: string[]) => ({
       personId,
       expectedVersion,
-      state: "s",
+      state: Buffer.from("s"),
       profile: encodeProfile(profile(personId)),
       eventIds,
       tombstone: tomb(personId),
@@ -1010,7 +1042,7 @@ describe("redis PersonStateStore keys", () => {
         from: b,
         intoVersion: 1,
         fromVersion: 1,
-        state: "m",
+        state: Buffer.from("m"),
         profile: encodeProfile(profile(a)),
       }),
     ).toBe("ok");

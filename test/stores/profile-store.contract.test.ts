@@ -341,7 +341,14 @@ describe.each(harnesses)("%s ProfileStore contract", (kind, create) => {
     const packed = encodeProfile(person(into));
     await h.store.capItem(from, "SKU-FROM", Date.now() + 60_000);
     expect(
-      await h.people.merge({ into, from, intoVersion: 0, fromVersion: 0, state: "s", profile: packed }),
+      await h.people.merge({
+        into,
+        from,
+        intoVersion: 0,
+        fromVersion: 0,
+        state: Buffer.from("s"),
+        profile: packed,
+      }),
     ).toBe("ok");
     await h.store.capItem(into, "SKU-INTO", Date.now() + 60_000);
     await h.store.capItem(from, "SKU-LATE", Date.now() + 60_000); // written for the old id after the merge
@@ -365,7 +372,7 @@ describe.each(harnesses)("%s ProfileStore contract", (kind, create) => {
       from: "alias-only-from",
       intoVersion: 0,
       fromVersion: 0,
-      state: "s",
+      state: Buffer.from("s"),
       profile: encodeProfile(person("alias-only-into")),
     });
     await h.dropProfile("alias-only-into");
@@ -501,7 +508,7 @@ describe("redis ProfileStore keys", () => {
       from: "rt-2",
       intoVersion: 0,
       fromVersion: 0,
-      state: "s",
+      state: Buffer.from("s"),
       profile: encodeProfile({ ...person("rt-1"), consent: 0 }),
     });
     const send = vi.spyOn(t.redis, "sendCommand");

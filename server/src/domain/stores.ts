@@ -53,8 +53,8 @@ export interface PersonStateRead {
   readonly personId: string;
   /** True when the person was erased by Forget: events for them must be dropped. */
   readonly forgotten: boolean;
-  /** The encoded feature state, or null when none was stored yet. */
-  readonly state: string | null;
+  /** The encoded feature state (`encodeFeatureState`), or null when none was stored yet. */
+  readonly state: Buffer | null;
   /**
    * The stored packed profile (`encodeProfile`) when there is no feature state
    * yet: a profile loaded in bulk, to start the feature state from.
@@ -71,8 +71,8 @@ export interface PersonStateCommit {
   readonly personId: string;
   /** The version read; the commit fails with "conflict" when it changed meanwhile. */
   readonly expectedVersion: number;
-  /** The new encoded feature state. */
-  readonly state: string;
+  /** The new encoded feature state (`encodeFeatureState`). */
+  readonly state: Buffer;
   /** The new packed profile Decide reads (`encodeProfile`). */
   readonly profile: Buffer;
   /** Event ids applied by this commit, remembered for deduplication. */
@@ -163,7 +163,7 @@ export interface PersonStateStore {
     readonly from: string;
     readonly intoVersion: number;
     readonly fromVersion: number;
-    readonly state: string;
+    readonly state: Buffer;
     readonly profile: Buffer;
   }): Promise<"ok" | "conflict">;
   /** Links identifier keys to a person (replacing earlier links of those keys). */

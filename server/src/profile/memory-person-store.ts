@@ -36,7 +36,7 @@ export interface MemoryPersonStoreOptions extends PersonStateStoreOptions {
 const PURPOSES: readonly number[] = Object.values(Consent);
 
 interface State {
-  readonly state: string;
+  readonly state: Uint8Array;
   readonly version: number;
 }
 
@@ -162,7 +162,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
     return {
       personId,
       forgotten: false,
-      state: st?.state ?? null,
+      state: st === undefined ? null : Buffer.from(st.state),
       profile: raw === undefined ? null : Buffer.from(raw),
       version: st?.version ?? 0,
       seen: new Set(eventIds.filter((id) => (mine?.get(id) ?? -Infinity) > since)),
@@ -175,7 +175,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
     const version = states.get(c.personId)?.version ?? 0;
     if (version !== c.expectedVersion) return "conflict";
     initConsent(c.personId);
-    states.set(c.personId, { state: c.state, version: version + 1 });
+    states.set(c.personId, { state: Uint8Array.from(c.state), version: version + 1 });
     profiles.set(c.personId, Uint8Array.from(c.profile));
     const mine = seen.get(c.personId) ?? new Map<string, number>();
     for (const id of c.eventIds) mine.set(id, now);
@@ -269,7 +269,7 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
       const now = Date.now();
 
       mergeConsent(into, from);
-      states.set(into, { state: m.state, version: vi + 1 });
+      states.set(into, { state: Uint8Array.from(m.state), version: vi + 1 });
       profiles.set(into, Uint8Array.from(m.profile));
       writeEffective(into, consent.get(into)!);
 

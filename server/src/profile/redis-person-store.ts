@@ -275,7 +275,7 @@ function toRead(
   return {
     personId,
     forgotten: false,
-    state: state == null ? null : state.toString(),
+    state: state ?? null,
     profile: profile ?? null,
     version: version ?? 0,
     seen: new Set(seenAt.map((i) => request.eventIds[i - 1]!)),

@@ -126,7 +126,7 @@ export async function mergePeople(people: PersonStateStore, into: string, from: 
     from,
     intoVersion: 0,
     fromVersion: 0,
-    state: `${into}+${from}`,
+    state: Buffer.from(`${into}+${from}`),
     profile: encodeProfile({ ...p!, userId: into }),
   });
   if (result !== "ok") throw new Error(`merge of ${from} into ${into}: ${result}`);

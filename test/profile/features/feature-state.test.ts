@@ -13,6 +13,8 @@ import {
   type FeatureState,
   FeatureStateDecodeError,
 } from "../../../server/src/profile/features/feature-state.js";
+import { FEATURE_STATE_VERSION } from "../../../server/src/profile/features/feature-state-codec.js";
+import { encodeFeatureStateJson } from "../../../server/src/profile/features/feature-state-json.js";
 import {
   cart,
   config,
@@ -58,18 +60,39 @@ describe("encodeFeatureState() / decodeFeatureState()", () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 60 }), (events) => {
         const s = stateOf(events);
-        const text = encodeFeatureState(s);
-        const back = decodeFeatureState(text, FEATURES);
+        const bytes = encodeFeatureState(s);
+        const back = decodeFeatureState(bytes, FEATURES);
         expect(back).toEqual(roundedToF32(s));
-        expect(encodeFeatureState(back)).toBe(text);
+        expect(encodeFeatureState(back)).toEqual(bytes);
         expectSameFeatures(deriveFeatures(back, NOW, config), deriveFeatures(s, NOW, config));
       }),
       { numRuns: 200 },
     );
   });
 
-  it("should write versioned JSON with the float arrays as base64", () => {
-    const o = JSON.parse(encodeFeatureState(stateOf([view(T0, "S0")])));
+  it("should read a version-1 (JSON) state, as text or bytes, as the same state as the binary form", () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 60 }), (events) => {
+        const s = stateOf(events);
+        const fromBinary = decodeFeatureState(encodeFeatureState(s), FEATURES);
+        const json = encodeFeatureStateJson(s);
+        expect(decodeFeatureState(json, FEATURES)).toEqual(fromBinary);
+        expect(decodeFeatureState(Buffer.from(json, "utf8"), FEATURES)).toEqual(fromBinary);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("should write the version, then the feature count, and be smaller than the JSON form", () => {
+    const s = stateOf([view(T0, "S0"), purchase(T0, [line("S0", 5)]), life(T0, "move", "2025-05-01", true)]);
+    const bytes = encodeFeatureState(s);
+    expect(bytes[0]).toBe(FEATURE_STATE_VERSION);
+    expect(bytes.readUInt16LE(1)).toBe(FEATURES);
+    expect(bytes.length).toBeLessThan(Buffer.byteLength(encodeFeatureStateJson(s)));
+  });
+
+  it("should write version-1 JSON with the float arrays as base64", () => {
+    const o = JSON.parse(encodeFeatureStateJson(stateOf([view(T0, "S0")])));
     expect(o.v).toBe(1);
     expect(o.features).toBe(FEATURES);
     expect(Buffer.from(o.vector, "base64")).toHaveLength(4 * FEATURES);
@@ -78,7 +101,7 @@ describe("encodeFeatureState() / decodeFeatureState()", () => {
 
   it("should store day lists as the first day and the gaps after it", () => {
     const s = stateOf([0, 3, 10].map((d) => purchase(T0 + d * DAY, [line("S0", 5)])));
-    const o = JSON.parse(encodeFeatureState(s));
+    const o = JSON.parse(encodeFeatureStateJson(s));
     const day0 = Math.floor(T0 / DAY);
     expect(o.orderDays).toEqual([day0 + 10, 7, 3]);
     expect(o.skus).toEqual([["S0", day0 + 10, 7, 3]]);
@@ -123,9 +146,9 @@ describe("encodeFeatureState() / decodeFeatureState()", () => {
   });
 });
 
-describe("decodeFeatureState() on bad input", () => {
+describe("decodeFeatureState() on bad version-1 (JSON) input", () => {
   const good = JSON.parse(
-    encodeFeatureState(stateOf([purchase(T0, [line("S0", 5)]), life(T0, "move", "2025-05-01", false)])),
+    encodeFeatureStateJson(stateOf([purchase(T0, [line("S0", 5)]), life(T0, "move", "2025-05-01", false)])),
   );
   const broken = (patch: Record<string, unknown>) => JSON.stringify({ ...good, ...patch });
 
@@ -237,6 +260,148 @@ describe("decodeFeatureState() on bad input", () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe("decodeFeatureState() on bad binary input", () => {
+  const base = stateOf([
+    view(T0, "S0"),
+    purchase(T0, [line("S0", 5)], "P"),
+    signal(T0, 0.5, 3000),
+    life(T0, "move", "2025-05-01", false),
+  ]);
+  const good = encodeFeatureState(base);
+  /** `good` with the f64 at `offset` replaced. */
+  const withF64 = (offset: number, value: number) => {
+    const b = Buffer.from(good);
+    b.writeDoubleLE(value, offset);
+    return b;
+  };
+  /** The encoding of `base` changed by `patch` (the encoder writes what it is given). */
+  const encoded = (patch: Partial<FeatureState>) => encodeFeatureState({ ...base, ...patch } as FeatureState);
+  // Offsets of the head: version 0, features 1, then f64s from 3.
+  const APPLIED = 3;
+  const ORDERS = 3 + 4 * 8;
+  const PRICE_LOG_SUM = 3 + 11 * 8;
+  const MAX_SCROLL = 3 + 15 * 8;
+  const AFFINITY = 3 + 19 * 8;
+
+  it.each([
+    [
+      "another version",
+      Buffer.from([3, ...good.subarray(1)]),
+      "feature state: unsupported version 3, expected 2 (or 1, JSON)",
+    ],
+    ["an empty value", Buffer.alloc(0), "feature state: truncated at version (byte 0 of 0, 1 more needed)"],
+    [
+      "a negative counter",
+      withF64(ORDERS, -1),
+      "feature state: orders must be a non-negative integer, got -1",
+    ],
+    [
+      "a fractional counter",
+      withF64(APPLIED, 1.5),
+      "feature state: applied must be a non-negative integer, got 1.5",
+    ],
+    [
+      "an infinite sum",
+      withF64(PRICE_LOG_SUM, Number.POSITIVE_INFINITY),
+      "feature state: priceLogSum must be a finite number, got Infinity",
+    ],
+    ["a scroll above 1", withF64(MAX_SCROLL, 2), "feature state: session.maxScroll must be at most 1, got 2"],
+    [
+      "a NaN in the affinity",
+      (() => {
+        const b = Buffer.from(good);
+        b.writeFloatLE(Number.NaN, AFFINITY);
+        return b;
+      })(),
+      "feature state: affinity[0] must be finite, got NaN",
+    ],
+    [
+      "days out of order",
+      encoded({ orderDays: [20000, 20000] }),
+      "feature state: orderDays[1] must be before the day ahead of it, got 20000",
+    ],
+    [
+      "a negative day",
+      encoded({ orderDays: [-3] }),
+      "feature state: orderDays[0] must be a non-negative day, got -3",
+    ],
+    [
+      "a SKU without days",
+      encoded({ skus: [{ sku: "S0", days: [] }] }),
+      "feature state: skus[0] must hold at least one day, got 0",
+    ],
+    [
+      "an empty SKU",
+      encoded({ skus: [{ sku: "", days: [1] }] }),
+      'feature state: skus[0] (sku) must not be empty, got ""',
+    ],
+    [
+      "an unknown life event",
+      encoded({
+        lifeEvents: [{ type: "party" as never, date: "2025-01-01", recurring: false, reportedMs: 0 }],
+      }),
+      `feature state: life[0] (type) must index one of ${LIFE_EVENT_TYPES.join(", ")}, got 255`,
+    ],
+    [
+      "a life event on no real day",
+      encoded({ lifeEvents: [{ type: "move", date: "2025-02-30", recurring: false, reportedMs: 0 }] }),
+      'feature state: life[0] (date) must be a date YYYY-MM-DD, got "2025-02-30"',
+    ],
+    [
+      "a prior tier out of range",
+      encoded({
+        prior: { events: 1, discountSensitivity: 0.5, churnRisk: 0.5, loyaltyTier: 4 as never, atMs: 0 },
+      }),
+      "feature state: prior.loyaltyTier must be 0..3, got 4",
+    ],
+    [
+      "a byte after the end",
+      Buffer.concat([good, Buffer.from([0])]),
+      `feature state: 1 bytes after the end of the state (${good.length + 1} in all)`,
+    ],
+  ])("should throw FeatureStateDecodeError on %s", (_name, bytes, message) => {
+    expect(() => decodeFeatureState(bytes, FEATURES)).toThrow(FeatureStateDecodeError);
+    expect(() => decodeFeatureState(bytes, FEATURES)).toThrow(message);
+  });
+
+  it("should reject a state of another feature count, naming both counts", () => {
+    expect(() => decodeFeatureState(good, 16)).toThrow(
+      new FeatureStateDecodeError("feature state: has 8 features, the server expects 16 (option features)"),
+    );
+  });
+
+  it("should reject every truncation of a good state, naming where", () => {
+    for (let n = 0; n < good.length; n++) {
+      expect(() => decodeFeatureState(good.subarray(0, n), FEATURES)).toThrow(
+        /^feature state: truncated at /,
+      );
+    }
+  });
+
+  it("should throw nothing but FeatureStateDecodeError on arbitrary bytes and byte flips", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
+          fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })).map(([at, x]) => {
+            const b = Buffer.from(good);
+            b[at] = b[at]! ^ x;
+            return b;
+          }),
+        ),
+        (bytes) => {
+          try {
+            decodeFeatureState(bytes, FEATURES);
+          } catch (error) {
+            expect(error).toBeInstanceOf(FeatureStateDecodeError);
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -2,7 +2,8 @@ import { CATEGORY_SLOTS } from "../../../../core-wasm/src/layout.js";
 import type { LifeEventType } from "../../domain/event.js";
 import type { LoyaltyTier, Profile } from "../../domain/profile.js";
 
-export { decodeFeatureState, encodeFeatureState, FeatureStateDecodeError } from "./feature-state-codec.js";
+export { decodeFeatureState, encodeFeatureState } from "./feature-state-codec.js";
+export { FeatureStateDecodeError } from "./feature-state-error.js";
 
 /**
  * The person's current session: events within `sessionGapMs` of each other.
