@@ -263,6 +263,32 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       });
     });
 
+    it("should refuse a commit naming the version a person had before it was merged away", async () => {
+      const [a, b] = [fresh("into-v"), fresh("from-v")];
+      expect(await commit(b, 0, "b1")).toBe("ok");
+      expect(await merge(a, b, 0, 1)).toBe("ok");
+      // b's version 1 is gone with its state: the commit must not write to b.
+      expect(await commit(b, 1, "stale")).toBe("conflict");
+      expect(await h.people.load(b, tomb(b), [])).toMatchObject({
+        personId: a,
+        state: Buffer.from(`${a}+${b}`),
+        version: 1,
+      });
+    });
+
+    it("should answer forgotten to a commit naming the version a person had before Forget", async () => {
+      const id = fresh("forgot-v");
+      expect(await commit(id, 0, "s1")).toBe("ok");
+      expect(await commit(id, 1, "s2")).toBe("ok");
+      await h.people.forget(id, [tomb(id)]);
+      expect(await commit(id, 2, "late")).toBe("forgotten");
+      expect(await h.people.load(id, tomb(id), [])).toMatchObject({
+        forgotten: true,
+        state: null,
+        version: 0,
+      });
+    });
+
     it("should keep bulk-loaded consent when the consumer rewrites the profile", async () => {
       const p = profile(fresh("bulk-consent"), EMAIL | PERSONALIZATION);
       await h.profiles.putProfiles([p]);

@@ -241,14 +241,21 @@ end
 
 -- ARGV[first..last] are the event ids
 local function commitOne(pid, tomb, expected, nextVersion, state, profile, first, last)
-  -- tombstone and alias in one call
-  local found = redis.call('MGET', tombKey(tomb), key(pid, S.alias))
-  if found[1] then return FORGOTTEN end
-  -- merged meanwhile: the state now lives with the person the id resolves to
-  if found[2] then return CONFLICT end
   local fKey = key(pid, S.state)
   local f = redis.call('HMGET', fKey, 'v', 'r')
-  if (f[1] or '0') ~= expected then return CONFLICT end
+  local current = f[1] or '0'
+  -- Forget and merge (of pid into another) both delete :f, and nothing else
+  -- brings a version back, so a person whose :f still holds the version read
+  -- (above 0) was neither: only a person without a state needs the tombstone
+  -- and alias looked up, and a mismatch looks them up to say which it was.
+  if current ~= expected or expected == '0' then
+    -- tombstone and alias in one call
+    local found = redis.call('MGET', tombKey(tomb), key(pid, S.alias))
+    if found[1] then return FORGOTTEN end
+    -- merged meanwhile: the state now lives with the person the id resolves to
+    if found[2] then return CONFLICT end
+    if current ~= expected then return CONFLICT end
+  end
   local refreshedAt = tonumber(f[2] or '')
   -- a refresh in the future (another writer's clock ahead) counts as stale
   local refresh = not refreshedAt or clock < refreshedAt or clock - refreshedAt >= refreshEvery
