@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey } from "node:crypto";
 import type { HashedIdentifier, IdentifierKind } from "../domain/event.js";
 
 /** Raw identifiers as a caller sends them; empty strings are absent. */
@@ -74,10 +74,19 @@ export function identifierKey(id: HashedIdentifier): string {
   return `${id.kind}:${id.hash}`;
 }
 
+/** Tombstones kept by `createIdentifierHasher` for the ids asked most recently. */
+export const TOMBSTONE_CACHE_SIZE = 65_536;
+
 export function createIdentifierHasher(key: string | Buffer): IdentifierHasher {
   if (key.length < 16) throw new RangeError("options.identityKey must be at least 16 bytes");
+  // One key object for every hash: a string or Buffer key is imported anew on each createHmac.
+  const secret = createSecretKey(typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key));
   const hmac = (domain: string, value: string) =>
-    createHmac("sha256", key).update(domain).update("\0").update(value).digest("hex");
+    createHmac("sha256", secret).update(domain).update("\0").update(value).digest("hex");
+  // The event consumer asks for the tombstone of every person in every batch,
+  // and a few people are in most batches: the latest answers are kept (oldest
+  // dropped first). A tombstone is a keyed hash of an id already in memory.
+  const tombstones = new Map<string, string>();
   return {
     hashIdentifiers(raw) {
       const out: HashedIdentifier[] = [];
@@ -90,8 +99,14 @@ export function createIdentifierHasher(key: string | Buffer): IdentifierHasher {
       return out;
     },
     tombstone(userId) {
-      // Truncated to 128 bits: names a key, collisions are not a concern at that size.
-      return hmac("forgotten", userId).slice(0, 32);
+      let t = tombstones.get(userId);
+      if (t === undefined) {
+        // Truncated to 128 bits: names a key, collisions are not a concern at that size.
+        t = hmac("forgotten", userId).slice(0, 32);
+        if (tombstones.size >= TOMBSTONE_CACHE_SIZE) tombstones.delete(tombstones.keys().next().value!);
+        tombstones.set(userId, t);
+      }
+      return t;
     },
   };
 }
