@@ -259,6 +259,36 @@ describe("createRedisTimerStore()", () => {
     expect(await t.redis.xlen(timerKeys(t.keyPrefix).fired)).toBe(1);
   });
 
+  it("should let a timer's SKUs expire after the due time kept on the schedule, not the one asked for", async () => {
+    const retention = 60_000;
+    const store = await createRedisTimerStore({
+      redis: t.redis,
+      keyPrefix: t.keyPrefix,
+      skuRetentionMs: retention,
+    });
+    const skuKey = `${t.keyPrefix}{u:bea}:timer:cart_abandonment`;
+    const now = Date.now();
+    const later = now + 10 * 24 * 3600 * 1000;
+    const sooner = now + 3600 * 1000;
+    const ttlAfter = (due: number) => due - Date.now() + retention;
+    await store.apply("bea", [set("cart_abandonment", later, { addSkus: skus(["A", 1]) })]);
+    // 'later' keeps the later due time; the SKU set must follow it, not the sooner one asked for now.
+    await store.apply("bea", [set("cart_abandonment", sooner, { addSkus: skus(["B", 2]) })]);
+    expect(await t.redis.zscore(timerKeys(t.keyPrefix).schedule, "cart_abandonment\tbea")).toBe(
+      String(later),
+    );
+    const kept = await t.redis.pttl(skuKey);
+    expect(kept).toBeLessThanOrEqual(ttlAfter(later) + 1000);
+    expect(kept).toBeGreaterThan(ttlAfter(later) - 60_000);
+    // A due time in the past: the set lives for the retention from now.
+    await store.apply("cy", [
+      set("cart_abandonment", now - 3600 * 1000, { due: "replace", addSkus: skus(["C", 3]) }),
+    ]);
+    const past = await t.redis.pttl(`${t.keyPrefix}{u:cy}:timer:cart_abandonment`);
+    expect(past).toBeGreaterThan(retention - 60_000);
+    expect(past).toBeLessThanOrEqual(retention);
+  });
+
   it("should refuse a key prefix with a brace, naming the option", async () => {
     await expect(createRedisTimerStore({ redis: t.redis, keyPrefix: "a{b" })).rejects.toThrow(
       /^options\.keyPrefix must be a string without/,

@@ -45,13 +45,17 @@ for _, p in ipairs(cjson.decode(ARGV[3])) do
       if c[9] == 1 and redis.call('ZCARD', skus) == 0 then
         redis.call('ZREM', schedule, member)
       else
+        -- the due time now on the schedule: the one given, unless GT kept a later one
+        local due = nil
         if c[4] == 1 then
-          redis.call('ZADD', schedule, 'GT', c[3], member)
+          if redis.call('ZADD', schedule, 'GT', 'CH', c[3], member) == 1 then due = c[3] end
         else
           redis.call('ZADD', schedule, c[3], member)
+          due = c[3]
         end
-        if redis.call('EXISTS', skus) == 1 then
-          local due = tonumber(redis.call('ZSCORE', schedule, member))
+        -- after adds, the trim keeps max >= 1 of them: the set exists
+        if (#adds > 0 and max >= 1) or redis.call('EXISTS', skus) == 1 then
+          due = due or tonumber(redis.call('ZSCORE', schedule, member))
           if not nowMs then
             local now = redis.call('TIME')
             nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
