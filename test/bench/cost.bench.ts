@@ -30,15 +30,10 @@
  * (server µs per call at the fixed rate over the closed model's).
  */
 import { readFileSync } from "node:fs";
-import { toBinary } from "@bufbuild/protobuf";
-import { createServer } from "../../server/src/create-server.js";
-import { DecideRequestSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { silentLogger } from "../../server/src/log.js";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
-import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
-import { grpcFrame, type H2loadResult, runAtRate, runH2load } from "./support/h2load.js";
-import { personalisedSearch } from "./support/search-request.js";
+import { startEchoAndDecide } from "./support/echo-and-decide.js";
+import { type H2loadResult, runAtRate, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { machine, processCpuUs, quantile } from "./support/stats.js";
 
@@ -76,20 +71,8 @@ async function main(): Promise<void> {
   try {
     say(`seeding ${ITEMS} items and ${PROFILES} profiles…`);
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });
-    let echoResponse = Buffer.alloc(0);
-    const server = await createServer(benchServerOptions(redisServer.url, POLICY_FILE), {
-      log: silentLogger,
-      extraServices: [echoService(() => echoResponse)],
-    });
+    const { server, body, urls } = await startEchoAndDecide(redisServer.url, POLICY_FILE, ITEMS);
     try {
-      const { request, response } = await personalisedSearch(server.address, ITEMS);
-      echoResponse = Buffer.from(response);
-      const body = grpcFrame(toBinary(DecideRequestSchema, request));
-      const urls = {
-        echo: `http://${server.address}${ECHO_PATH}`,
-        decide: `http://${server.address}/relevance.v1.DecisionService/Decide`,
-      };
-
       const measure = async (name: string, run: () => Promise<H2loadResult>): Promise<PhaseCost> => {
         const before = selfCpu();
         const redisBefore = processCpuUs(redisServer.pid);

@@ -26,15 +26,10 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { toBinary } from "@bufbuild/protobuf";
-import { createServer } from "../../server/src/create-server.js";
-import { DecideRequestSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
-import { silentLogger } from "../../server/src/log.js";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
-import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
-import { grpcFrame, runH2load } from "./support/h2load.js";
-import { personalisedSearch } from "./support/search-request.js";
+import { startEchoAndDecide } from "./support/echo-and-decide.js";
+import { runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { machine } from "./support/stats.js";
 
@@ -56,19 +51,12 @@ async function child(): Promise<void> {
   const redisServer = await startRedisServer();
   try {
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });
-    let echoResponse = Buffer.alloc(0);
-    const server = await createServer(benchServerOptions(redisServer.url, "server/policies/demo.yaml"), {
-      log: silentLogger,
-      extraServices: [echoService(() => echoResponse)],
-    });
+    const { server, body, urls } = await startEchoAndDecide(
+      redisServer.url,
+      "server/policies/demo.yaml",
+      ITEMS,
+    );
     try {
-      const { request, response } = await personalisedSearch(server.address, ITEMS);
-      echoResponse = Buffer.from(response);
-      const body = grpcFrame(toBinary(DecideRequestSchema, request));
-      const urls = {
-        echo: `http://${server.address}${ECHO_PATH}`,
-        decide: `http://${server.address}/relevance.v1.DecisionService/Decide`,
-      };
       // Warm-up: the JIT and the heap's first growth are not what is measured.
       await runH2load({ url: urls.decide, body, clients: 4, streamsPerClient: 64, durationS: 3, warmUpS: 1 });
       for (const rate of RATES) {
