@@ -29,13 +29,12 @@
  * window, in cores); and `decide_open_over_closed`, `echo_open_over_closed`
  * (server µs per call at the fixed rate over the closed model's).
  */
-import { readFileSync } from "node:fs";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { startEchoAndDecide } from "./support/echo-and-decide.js";
 import { type H2loadResult, runAtRate, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
-import { machine, processCpuUs, quantile } from "./support/stats.js";
+import { machine, processCpu, processCpuUs, quantile } from "./support/stats.js";
 
 const ITEMS = 100_000;
 const PROFILES = 10_000;
@@ -45,14 +44,6 @@ const RATE_S = 5;
 const WARM_UP_S = 3;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-/** User + system CPU µs of this process and of its reaped children, from /proc/self/stat. */
-function selfCpu(): { self: number; selfSys: number; children: number } {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const us = (ticks: string | undefined) => (Number(ticks) * 1_000_000) / 100;
-  return { self: us(f[11]) + us(f[12]), selfSys: us(f[12]), children: us(f[13]) + us(f[14]) };
-}
 
 interface PhaseCost {
   rps: number;
@@ -74,10 +65,10 @@ async function main(): Promise<void> {
     const { server, body, urls } = await startEchoAndDecide(redisServer.url, POLICY_FILE, ITEMS);
     try {
       const measure = async (name: string, run: () => Promise<H2loadResult>): Promise<PhaseCost> => {
-        const before = selfCpu();
+        const before = processCpu("self");
         const redisBefore = processCpuUs(redisServer.pid);
         const result = await run();
-        const after = selfCpu();
+        const after = processCpu("self");
         // Completed calls per second (h2load's own req/s counts from its start).
         const calls = result.succeeded;
         if (result.failed > 0 || calls === 0)
@@ -85,10 +76,10 @@ async function main(): Promise<void> {
         const per = (us: number) => Number((us / calls).toFixed(1));
         const cost: PhaseCost = {
           rps: Math.round(result.succeeded / result.seconds),
-          server_us: per(after.self - before.self),
-          server_sys_us: per(after.selfSys - before.selfSys),
+          server_us: per(after.userUs + after.systemUs - before.userUs - before.systemUs),
+          server_sys_us: per(after.systemUs - before.systemUs),
           redis_us: per(processCpuUs(redisServer.pid) - redisBefore),
-          h2load_us: per(after.children - before.children),
+          h2load_us: per(after.childrenUs - before.childrenUs),
           p50_ms: Number(quantile(result.latenciesMs, 0.5).toFixed(2)),
           p99_ms: Number(quantile(result.latenciesMs, 0.99).toFixed(2)),
         };

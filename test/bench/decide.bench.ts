@@ -29,19 +29,17 @@
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
  */
 import { constants, PerformanceObserver } from "node:perf_hooks";
-import { type create, toBinary } from "@bufbuild/protobuf";
-import { createServer } from "../../server/src/create-server.js";
-import { DecideRequestSchema, DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
+import type { create } from "@bufbuild/protobuf";
+import { type DecideRequestSchema, DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { PolicyService } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
-import { silentLogger } from "../../server/src/log.js";
 import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
-import { benchServerOptions, ECHO_PATH, echoService } from "./support/echo-service.js";
-import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
-import { BENCH_CANDIDATES, personalisedSearch } from "./support/search-request.js";
+import { startEchoAndDecide } from "./support/echo-and-decide.js";
+import { runAtRate, runH2load } from "./support/h2load.js";
+import { BENCH_CANDIDATES } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { cpuShare, cpuTimes, median, quantile } from "./support/stats.js";
 
@@ -88,22 +86,17 @@ async function main(): Promise<void> {
     say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redisServer.port}…`);
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: SEED, features: FEATURES });
 
-    let echoResponse = Buffer.alloc(0);
-    const server = await createServer(benchServerOptions(redisServer.url, POLICY_FILE), {
-      log: silentLogger,
-      extraServices: [echoService(() => echoResponse)],
-    });
+    // A person who consented to personalisation, and 200 candidates from the catalog.
+    const { server, request, summary, body, responseBytes, urls } = await startEchoAndDecide(
+      redisServer.url,
+      POLICY_FILE,
+      ITEMS,
+    );
     try {
-      // A person who consented to personalisation, and 200 candidates from the catalog.
-      const { request, response: decideResponse, summary } = await personalisedSearch(server.address, ITEMS);
       say(summary);
-      echoResponse = Buffer.from(decideResponse);
-      const body = grpcFrame(toBinary(DecideRequestSchema, request));
-      say(`request ${body.length - 5} bytes, response ${echoResponse.length} bytes`);
+      say(`request ${body.length - 5} bytes, response ${responseBytes} bytes`);
 
-      const base = `http://${server.address}`;
-      const echoUrl = `${base}${ECHO_PATH}`;
-      const decideUrl = `${base}/relevance.v1.DecisionService/Decide`;
+      const { echo: echoUrl, decide: decideUrl } = urls;
       const closed = { body, clients: CLIENTS, streamsPerClient: STREAMS, durationS: DURATION_S, warmUpS: 1 };
 
       const echoRps: number[] = [];

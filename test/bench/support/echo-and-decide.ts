@@ -9,8 +9,13 @@ import { personalisedSearch } from "./search-request.js";
 /** The bench server with Echo beside Decide, and what h2load sends to both. */
 export interface EchoAndDecide {
   readonly server: RelevanceServer;
-  /** The gRPC-framed Decide request (a personalised search of 200 candidates). */
+  /** The Decide request (a personalised search of 200 candidates), and what its first answer was. */
+  readonly request: Awaited<ReturnType<typeof personalisedSearch>>["request"];
+  readonly summary: string;
+  /** The gRPC-framed request. */
   readonly body: Buffer;
+  /** Bytes of the Decide answer, which Echo answers with too. */
+  readonly responseBytes: number;
   readonly urls: { readonly echo: string; readonly decide: string };
 }
 
@@ -31,11 +36,14 @@ export async function startEchoAndDecide(
     extraServices: [echoService(() => echoResponse)],
   });
   try {
-    const { request, response } = await personalisedSearch(server.address, items);
+    const { request, response, summary } = await personalisedSearch(server.address, items);
     echoResponse = Buffer.from(response);
     return {
       server,
+      request,
+      summary,
       body: grpcFrame(toBinary(DecideRequestSchema, request)),
+      responseBytes: echoResponse.length,
       urls: {
         echo: `http://${server.address}${ECHO_PATH}`,
         decide: `http://${server.address}/relevance.v1.DecisionService/Decide`,

@@ -37,23 +37,38 @@ export function cpuShare(before: CpuTimes, after: CpuTimes, part: "idle" | "stea
   return total > 0 ? (100 * (after[part] - before[part])) / total : 0;
 }
 
+/** CPU time a process has used so far, in µs: its own (all threads) and that of its reaped children. */
+export interface ProcessCpu {
+  readonly userUs: number;
+  readonly systemUs: number;
+  /** User + system time of the children it has waited for. */
+  readonly childrenUs: number;
+}
+
 /**
- * CPU time (user + system, all threads) a process has used so far, in µs,
- * from /proc/<pid>/stat; 0 when the process is gone. Read before and after a
- * phase, it gives what that phase cost the process — a figure the machine's
- * other load disturbs much less than a rate does.
+ * `ProcessCpu` of `pid` ("self" for this process) from /proc/<pid>/stat;
+ * zeros when the process is gone. Read before and after a phase, it gives
+ * what that phase cost the process — a figure the machine's other load
+ * disturbs much less than a rate does.
  */
-export function processCpuUs(pid: number): number {
+export function processCpu(pid: number | "self"): ProcessCpu {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
-    return 0;
+    return { userUs: 0, systemUs: 0, childrenUs: 0 };
   }
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1_000_000) / CLOCK_TICKS_PER_S;
+  // Fields after the command name (which may hold spaces): state is field 3, then
+  // utime 14, stime 15, cutime 16, cstime 17.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const us = (i: number) => (Number(f[i]) * 1_000_000) / CLOCK_TICKS_PER_S;
+  return { userUs: us(11), systemUs: us(12), childrenUs: us(13) + us(14) };
+}
+
+/** User + system CPU µs `pid` has used so far (all threads); 0 when it is gone. */
+export function processCpuUs(pid: number): number {
+  const c = processCpu(pid);
+  return c.userUs + c.systemUs;
 }
 
 /** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on Linux for every architecture Node runs on. */
