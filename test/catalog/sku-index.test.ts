@@ -52,6 +52,22 @@ describe("SkuIndex", () => {
     );
   });
 
+  it("should tell apart SKUs that share the bytes kept in the table slot (16) and differ after them", () => {
+    const index = newIndex(4);
+    const head = "0123456789abcdef";
+    const skus = [head, `${head}x`, `${head}y`, `${head}xy`, head.slice(0, 15), `${head.slice(0, 15)}é`];
+    skus.forEach((s, row) => {
+      index.insert(s, row);
+    });
+    skus.forEach((s, row) => {
+      expect(index.lookup(s)).toBe(row);
+      expect(index.skuAt(row)).toBe(s);
+    });
+    for (const absent of [`${head}z`, `${head}yx`, `${head.slice(0, 15)}e`, `1${head.slice(1)}`]) {
+      expect(index.lookup(absent)).toBe(-1);
+    }
+  });
+
   it("should tell apart SKUs whose 32-bit hashes collide", () => {
     // FNV-1a, as the index hashes: find colliding pairs by brute force (a
     // birthday search over 200k keys finds a few).

@@ -5,7 +5,13 @@ import type { Decision } from "../../server/src/domain/decision.js";
 import { DecideResponseSchema } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { encodeDecideResponse } from "../../server/src/grpc/encode-decide-response.js";
 
-const text = fc.string({ unit: "grapheme", maxLength: 30 });
+// Short and long, ASCII and not: the encoder writes short ASCII strings itself
+// and hands the rest to Buffer (its SHORT_STRING is 64 chars).
+const text = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.string({ unit: "grapheme-ascii", minLength: 60, maxLength: 70 }),
+  fc.string({ unit: "grapheme", minLength: 60, maxLength: 90 }),
+);
 
 const decisionArb: fc.Arbitrary<Decision> = fc.record({
   decisionId: text,

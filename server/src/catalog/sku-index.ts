@@ -1,5 +1,12 @@
 import type { Arena } from "../../../core-wasm/src/arena.js";
 
+/** Bytes of one table slot: [hash, row + 1, keyLength, keyOffset] then the key's first bytes. */
+const SLOT_BYTES = 32;
+const SLOT_INTS = SLOT_BYTES / 4;
+/** Key bytes kept in the slot itself. */
+const INLINE_KEY_BYTES = 16;
+const INLINE_KEY_AT = 16;
+
 /**
  * SKU → catalog row, keyed by the SKU's UTF-8 bytes, living in the shared
  * kernel memory.
@@ -7,18 +14,27 @@ import type { Arena } from "../../../core-wasm/src/arena.js";
  * Why not a `Map<string, number>`: a Decide request carries its SKUs as bytes;
  * making 200 strings and looking each up in a 100k-entry Map was ~15 % of the
  * server thread under load (bench:decide profile). Here a lookup hashes the
- * request's bytes in place and probes an open-addressing table whose slots hold
- * the hash, the row and where the key's bytes are, so a hit costs one table
- * line and one key compare. (With the key's place in a per-row array instead,
- * a hit read three cache lines, and the lookups of a 200-candidate request were
- * ~9 % of the server thread at bench:decide's maximum: cache misses.)
+ * request's bytes in place and probes an open-addressing table.
+ *
+ * A slot is 32 bytes, two to a cache line: hash, row + 1, key length, where
+ * the whole key is, and the key's first 16 bytes. A SKU of up to 16 bytes is
+ * found, or ruled out, by reading that one line. The lookups are cache misses
+ * in real use: between two requests the rest of the server's work evicts the
+ * table, so what a lookup costs is the lines it touches. With 16-byte slots
+ * and the key elsewhere a hit read two lines, and the lookups of a
+ * 200-candidate request were ~10 % of the server thread at bench:decide's
+ * maximum. `npm run bench:sku-index` measures them with caches hot and
+ * evicted.
+ *
  * Its arrays live in the shared kernel memory, next to the catalog they index.
  * Written and read by the main thread.
  */
 export class SkuIndex {
   private readonly arena: Arena;
-  /** Slots of [hash, row + 1, keyOffset, keyLength]; row + 1 = 0 marks an empty slot. */
+  /** Slots of SLOT_INTS ints (see SLOT_BYTES); row + 1 = 0 marks an empty slot. */
   private table!: Int32Array;
+  /** The same slots, as bytes (for the inline key). */
+  private tableBytes!: Uint8Array;
   private mask = 0;
   private keys!: Uint8Array;
   private keysBuf!: Buffer;
@@ -45,16 +61,22 @@ export class SkuIndex {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
     const table = this.table;
+    const tableBytes = this.tableBytes;
     const mask = this.mask;
     const len = end - start;
-    const keys = this.keys;
+    const inline = Math.min(len, INLINE_KEY_BYTES);
     probe: for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const at = 4 * slot;
+      const at = SLOT_INTS * slot;
       const row1 = table[at + 1]!;
       if (row1 === 0) return -1;
-      if (table[at] !== h || table[at + 3] !== len) continue;
-      const off = table[at + 2]!;
-      for (let i = 0; i < len; i++) if (keys[off + i] !== bytes[start + i]) continue probe;
+      if (table[at] !== h || table[at + 2] !== len) continue;
+      const key = SLOT_BYTES * slot + INLINE_KEY_AT;
+      for (let i = 0; i < inline; i++) if (tableBytes[key + i] !== bytes[start + i]) continue probe;
+      if (len > INLINE_KEY_BYTES) {
+        const keys = this.keys;
+        const off = table[at + 3]!;
+        for (let i = INLINE_KEY_BYTES; i < len; i++) if (keys[off + i] !== bytes[start + i]) continue probe;
+      }
       return row1 - 1;
     }
   }
@@ -83,34 +105,25 @@ export class SkuIndex {
     this.rows[2 * row] = off;
     this.rows[2 * row + 1] = bytes.length;
     if ((this.size + 1) * 2 > this.mask + 1) this.growTable();
-    this.place(this.table, this.mask, hashOf(bytes), row, off, bytes.length);
+    const slot = freeSlot(this.table, this.mask, hashOf(bytes));
+    const at = SLOT_INTS * slot;
+    this.table[at] = hashOf(bytes);
+    this.table[at + 1] = row + 1;
+    this.table[at + 2] = bytes.length;
+    this.table[at + 3] = off;
+    this.tableBytes.set(bytes.subarray(0, INLINE_KEY_BYTES), SLOT_BYTES * slot + INLINE_KEY_AT);
     this.size++;
   }
 
-  private place(
-    table: Int32Array,
-    mask: number,
-    h: number,
-    row: number,
-    keyOff: number,
-    keyLen: number,
-  ): void {
-    let slot = h & mask;
-    while (table[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
-    const at = 4 * slot;
-    table[at] = h;
-    table[at + 1] = row + 1;
-    table[at + 2] = keyOff;
-    table[at + 3] = keyLen;
-  }
-
   private allocTable(slots: number): Int32Array {
-    const ptr = this.arena.alloc(slots * 16, 16);
-    return new Int32Array(this.arena.memory.buffer, ptr, slots * 4);
+    // Aligned to a cache line, so no slot straddles two.
+    const ptr = this.arena.alloc(slots * SLOT_BYTES, 64);
+    return new Int32Array(this.arena.memory.buffer, ptr, slots * SLOT_INTS);
   }
 
   private setTable(table: Int32Array, mask: number): void {
     this.table = table;
+    this.tableBytes = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
     this.mask = mask;
   }
 
@@ -142,14 +155,21 @@ export class SkuIndex {
     const slots = (this.mask + 1) * 2;
     const next = this.allocTable(slots);
     const mask = slots - 1;
-    // The old slots carry everything a slot needs, the hash included: no rehashing.
+    // A slot carries everything it needs, the hash included: moved whole, no rehashing.
     const old = this.table;
-    for (let at = 0; at < old.length; at += 4) {
-      const row1 = old[at + 1]!;
-      if (row1 !== 0) this.place(next, mask, old[at]!, row1 - 1, old[at + 2]!, old[at + 3]!);
+    for (let at = 0; at < old.length; at += SLOT_INTS) {
+      if (old[at + 1] === 0) continue;
+      next.set(old.subarray(at, at + SLOT_INTS), SLOT_INTS * freeSlot(next, mask, old[at]!));
     }
     this.setTable(next, mask);
   }
+}
+
+/** The first empty slot of `h`'s probe sequence. */
+function freeSlot(table: Int32Array, mask: number, h: number): number {
+  let slot = h & mask;
+  while (table[SLOT_INTS * slot + 1] !== 0) slot = (slot + 1) & mask;
+  return slot;
 }
 
 function hashOf(bytes: Uint8Array): number {

@@ -35,8 +35,8 @@ export function encodeDecideResponse(d: Decision): Buffer {
   }
   for (let i = 0; i < d.excluded.length; i++) {
     const e = d.excluded[i]!;
-    const skuLen = Buffer.byteLength(e.sku, "utf8");
-    const ruleLen = Buffer.byteLength(e.ruleId, "utf8");
+    const skuLen = utf8Length(e.sku);
+    const ruleLen = utf8Length(e.ruleId);
     w.tag(5, 2);
     w.varint(strSize(skuLen) + uintSize(e.reason) + strSize(ruleLen));
     w.string(1, e.sku);
@@ -84,10 +84,10 @@ function upperBound(d: Decision): number {
 
 function itemSize(item: DecidedItem): number {
   let n =
-    strSize(Buffer.byteLength(item.sku, "utf8")) +
+    strSize(utf8Length(item.sku)) +
     (item.score !== 0 ? 5 : 0) +
     uintSize(item.rank) +
-    strSize(Buffer.byteLength(item.experienceId, "utf8"));
+    strSize(utf8Length(item.experienceId));
   if (item.offer !== null) {
     const o = offerSize(item.offer);
     n += 1 + varintSize(o) + o;
@@ -122,12 +122,12 @@ function writeItem(w: Writer, item: DecidedItem): void {
 
 function offerSize(o: DecidedOffer): number {
   return (
-    strSize(Buffer.byteLength(o.offerId, "utf8")) +
+    strSize(utf8Length(o.offerId)) +
     uintSize(o.kind) +
     (o.value !== 0 ? 9 : 0) +
     (o.price !== 0 ? 9 : 0) +
-    strSize(Buffer.byteLength(o.message, "utf8")) +
-    strSize(Buffer.byteLength(o.ruleId, "utf8"))
+    strSize(utf8Length(o.message)) +
+    strSize(utf8Length(o.ruleId))
   );
 }
 
@@ -163,9 +163,26 @@ function writeParts(w: Writer, p: ScoreParts): void {
   });
 }
 
+/**
+ * Strings up to this many chars are measured and written in JS when ASCII.
+ * Most of the answer's strings are short ids (SKUs, experience ids, versions):
+ * `Buffer.byteLength` and `buf.write` cost a call into C++ each, ~3 per string
+ * and ~8 µs for a 20-item answer, against ~2.5 µs this way (a 20-item answer
+ * in a loop; see the commit).
+ */
+const SHORT_STRING = 64;
+
+/** UTF-8 length of `s`: its length when it is short ASCII, counted without leaving JS. */
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n > SHORT_STRING) return Buffer.byteLength(s, "utf8");
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, "utf8");
+  return n;
+}
+
 /** Size of one element of a repeated string field (written even when empty). */
 function repeatedStrSize(s: string): number {
-  const len = Buffer.byteLength(s, "utf8");
+  const len = utf8Length(s);
   return 1 + varintSize(len) + len;
 }
 
@@ -230,18 +247,24 @@ class Writer {
   /** A proto3 string field; empty strings are not written. */
   string(field: number, s: string): void {
     if (s === "") return;
-    this.stringBody(field, s, Buffer.byteLength(s, "utf8"));
+    this.stringBody(field, s, utf8Length(s));
   }
 
   /** An element of a repeated string field: written even when empty. */
   stringAlways(field: number, s: string): void {
-    this.stringBody(field, s, Buffer.byteLength(s, "utf8"));
+    this.stringBody(field, s, utf8Length(s));
   }
 
   stringBody(field: number, s: string, byteLength: number): void {
     this.tag(field, 2);
     this.varint(byteLength);
-    this.pos += this.buf.write(s, this.pos, byteLength, "utf8");
+    if (byteLength === s.length && byteLength <= SHORT_STRING) {
+      // ASCII (utf8Length checked it): one byte per char, no call into C++.
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = 0; i < byteLength; i++) buf[pos++] = s.charCodeAt(i);
+      this.pos = pos;
+    } else this.pos += this.buf.write(s, this.pos, byteLength, "utf8");
   }
 
   finish(): Buffer {

@@ -8,6 +8,7 @@ import { type ScoreParts, type ScorePartsRequest, scoreParts } from "../../../co
 import type { ResidentCatalog } from "../catalog/resident-catalog.js";
 import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
 import { DecisionError, invalidField } from "../errors/index.js";
+import { DuplicateRows } from "./duplicate-rows.js";
 import { scorePartsRequest } from "./score-parts-request.js";
 import type { ScoringModel } from "./scoring-model.js";
 import { createSlotTable, EXPIRED, type SlotTableViews, slotTableViews } from "./slot-table.js";
@@ -168,10 +169,7 @@ class KernelScorer implements Scorer {
   private readonly slotIndex = new Map<RequestSlot, number>();
   private readonly table: SlotTableViews;
   private slotCount = 1;
-  /** Per catalog row: the job generation that last saw it, and at which candidate position. */
-  private seenGeneration = new Uint32Array(0);
-  private seenPosition = new Int32Array(0);
-  private generation = 0;
+  private readonly duplicates = new DuplicateRows();
   private readonly pool: Piscina<number, number> | null;
   readonly threads: number;
 
@@ -287,21 +285,6 @@ class KernelScorer implements Scorer {
     });
   }
 
-  /** Starts a duplicate-detection generation, growing the per-row arrays to the catalog's capacity. */
-  private nextGeneration(capacity: number): number {
-    if (this.seenGeneration.length < capacity) {
-      this.seenGeneration = new Uint32Array(capacity);
-      this.seenPosition = new Int32Array(capacity);
-      this.generation = 0;
-    }
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.seenGeneration.fill(0);
-      this.generation = 1;
-    }
-    return this.generation;
-  }
-
   private takeSlot(): RequestSlot | null {
     const slot = this.freeSlots.pop();
     if (slot !== undefined) return slot;
@@ -320,18 +303,14 @@ class KernelScorer implements Scorer {
     const cands = job.candidates;
     const n = cands.count;
     if (n > 0) {
-      const generation = this.nextGeneration(catalog.region.capacity);
-      const seenGeneration = this.seenGeneration;
-      const seenPosition = this.seenPosition;
+      const duplicates = this.duplicates;
+      duplicates.begin(n);
       for (let i = 0; i < n; i++) {
         const row = catalog.rowOfBytes(cands.bytes, cands.start[i]!, cands.end[i]!);
         slot.candItems[i] = row;
         if (row < 0) continue;
-        if (seenGeneration[row] === generation) {
-          throw invalidField(`candidates[${i}].sku`, `duplicate of candidates[${seenPosition[row]}]`);
-        }
-        seenGeneration[row] = generation;
-        seenPosition[row] = i;
+        const first = duplicates.firstPosition(row, i);
+        if (first >= 0) throw invalidField(`candidates[${i}].sku`, `duplicate of candidates[${first}]`);
       }
       slot.candBase.set(cands.base);
     }
