@@ -52,9 +52,23 @@ export interface ProcessCpu {
  * disturbs much less than a rate does.
  */
 export function processCpu(pid: number | "self"): ProcessCpu {
+  return cpuOfStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * User + system CPU µs this process's main thread (the event loop) has used
+ * so far, without its worker and V8 helper threads: what bounds a server
+ * whose work is on that thread.
+ */
+export function mainThreadCpuUs(): number {
+  const c = cpuOfStat(`/proc/self/task/${process.pid}/stat`);
+  return c.userUs + c.systemUs;
+}
+
+function cpuOfStat(path: string): ProcessCpu {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    stat = readFileSync(path, "utf8");
   } catch {
     return { userUs: 0, systemUs: 0, childrenUs: 0 };
   }
