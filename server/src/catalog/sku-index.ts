@@ -105,9 +105,10 @@ export class SkuIndex {
     this.rows[2 * row] = off;
     this.rows[2 * row + 1] = bytes.length;
     if ((this.size + 1) * 2 > this.mask + 1) this.growTable();
-    const slot = freeSlot(this.table, this.mask, hashOf(bytes));
+    const h = hashOf(bytes);
+    const slot = freeSlot(this.table, this.mask, h);
     const at = SLOT_INTS * slot;
-    this.table[at] = hashOf(bytes);
+    this.table[at] = h;
     this.table[at + 1] = row + 1;
     this.table[at + 2] = bytes.length;
     this.table[at + 3] = off;
@@ -178,7 +179,8 @@ function hashOf(bytes: Uint8Array): number {
   return h;
 }
 
-function nextPowerOfTwo(n: number): number {
+/** The smallest power of two ≥ n (1 for n ≤ 1). */
+export function nextPowerOfTwo(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;

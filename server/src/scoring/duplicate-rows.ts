@@ -1,3 +1,5 @@
+import { nextPowerOfTwo } from "../catalog/sku-index.js";
+
 /**
  * Finds repeated catalog rows among one request's candidates: a set of rows,
  * each with the candidate position that named it first, emptied per request
@@ -53,10 +55,4 @@ export class DuplicateRows {
       if (this.rows[slot] === row) return this.positions[slot]!;
     }
   }
-}
-
-function nextPowerOfTwo(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
 }
