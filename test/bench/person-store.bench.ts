@@ -1,21 +1,28 @@
 /**
  * bench:person-store — what Redis spends on the profile consumer's reads and
- * writes of one person, alone. A probe kept as a benchmark: bench:ingest
- * bounds the sustained event rate, and Redis's CPU per event there is most of
- * the bound (RESULTS.md); this bench measures the consumer's two scripts
- * without the server, the load generator or the timers beside them, so a
- * change to the scripts or the key schema can be judged on its own.
+ * writes of one person, and on the timer change its trigger hook makes,
+ * alone. A probe kept as a benchmark: bench:ingest bounds the sustained event
+ * rate, and Redis's CPU per event there is most of the bound (RESULTS.md);
+ * this bench measures the consumer's scripts without the server and the load
+ * generator beside them, and each on its own, so a change to a script or the
+ * key schema can be judged by itself.
  *
  * A private Redis and the real Redis person store (the consumer's own kind of
- * connection, no auto-pipelining). Each phase runs `loadMany` then
- * `commitMany` over people in batches of 512 (the consumer's read size; the
- * store cuts them into script calls of 64), one new event id per person and
+ * connection, no auto-pipelining). The `steady` and `fresh` phases run
+ * `loadMany` then `commitMany` over people in batches of 512 (the
+ * consumer's read size; the store cuts them into script calls of 64), one
+ * new event id per person and
  * a state and profile of the sizes the consumer writes (~700 B, 300 B):
  *
  * - `steady`: the same PEOPLE people every round, after a first round that
  *   created them: the path of a person seen before.
  * - `fresh`: a new person for every commit: the first commit of a person,
  *   which also sets the expiries of their keys.
+ * - `timers`: the trigger hook's timer change for one product view per
+ *   person (the browse-abandonment timer, unless a cart timer is live: the
+ *   change most events make) through the real Redis timer store, the same
+ *   PEOPLE people every round after a first round that created them. Its
+ *   script runs beside the other two for most events in bench:ingest.
  *
  * Redis's time is read from INFO commandstats (EVALSHA's time includes the
  * commands its script calls, which are also counted under their own names)
@@ -24,15 +31,18 @@
  *   npm run bench:person-store   (needs redis-server)
  *   BENCH_PEOPLE (20000), BENCH_ROUNDS (5)
  *
- * Prints one line per phase, then one JSON line: per phase `script_us`
- * (EVALSHA µs per person), `commands_us` (µs of the commands the scripts
- * called, per person), `calls` (those commands per person) and `cpu_us`
- * (Redis CPU µs per person), plus `keys` at the end.
+ * Prints one line per phase, then one JSON line: per phase (`steady`,
+ * `fresh`, `timers`) `script_us` (EVALSHA µs per person), `commands_us`
+ * (µs of the commands the scripts called, per person), `calls` (those
+ * commands per person) and `cpu_us` (Redis CPU µs per person), plus `keys`
+ * at the end.
  */
 
 import { createRedisPersonStore } from "../../server/src/profile/redis-person-store.js";
 import { PERSON_KEY_SUFFIXES } from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
+import { createRedisTimerStore } from "../../server/src/triggers/redis-timer-store.js";
+import type { TimerChange } from "../../server/src/triggers/timer-store.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { machine, processCpuUs } from "./support/stats.js";
 
@@ -57,6 +67,8 @@ async function main(): Promise<void> {
   const redis = await createRedisClient(redisServer.url);
   try {
     const store = createRedisPersonStore({ redis });
+    const timers = await createRedisTimerStore({ redis });
+    let viewedAt = Date.now();
     let eventSeq = 0;
     let freshSeq = 0;
 
@@ -96,6 +108,30 @@ async function main(): Promise<void> {
       }
     };
 
+    /** One browse view per person: what the trigger hook hands the timer store for most events. */
+    const timersRound = async () => {
+      for (let start = 0; start < PEOPLE; start += BATCH) {
+        const applied: Promise<void>[] = [];
+        for (let i = start; i < Math.min(PEOPLE, start + BATCH); i++) {
+          viewedAt++;
+          const view: TimerChange = {
+            kind: "browse_abandonment",
+            op: "set",
+            dueMs: viewedAt + 3_600_000,
+            due: "later",
+            addSkus: [{ sku: `SKU-${(i * 7 + viewedAt) % 20_000}`, atMs: viewedAt }],
+            removeSkus: [],
+            replaceSkus: false,
+            maxSkus: 10,
+            cancelWhenEmpty: false,
+            unlessLive: "cart_abandonment",
+          };
+          applied.push(timers.apply(`steady-${i}`, [view]));
+        }
+        await Promise.all(applied);
+      }
+    };
+
     const measure = async (name: string, round: () => Promise<void>): Promise<PhaseCost> => {
       await redis.config("RESETSTAT");
       const cpuBefore = processCpuUs(redisServer.pid);
@@ -131,12 +167,14 @@ async function main(): Promise<void> {
     await steadyRound(); // creates the steady people
     const steady = await measure("steady", steadyRound);
     const fresh = await measure("fresh", freshRound);
+    await timersRound(); // creates the steady people's timers
+    const timerCost = await measure("timers", timersRound);
     const keys = await redis.dbsize();
     say(
       `keys at the end: ${keys} (key kinds per person: ${Object.keys(PERSON_KEY_SUFFIXES).length} named in the schema)`,
     );
     process.stdout.write(
-      `${JSON.stringify({ machine: machine(), people_per_round: PEOPLE, rounds: ROUNDS, steady, fresh, keys })}\n`,
+      `${JSON.stringify({ machine: machine(), people_per_round: PEOPLE, rounds: ROUNDS, steady, fresh, timers: timerCost, keys })}\n`,
     );
   } finally {
     await redis.quit().catch(() => redis.disconnect());
