@@ -8,10 +8,12 @@
  * bytes and returns as many bytes as the Decide response, so the ratio isolates
  * what a decision costs beyond gRPC. The latency at half of Decide's maximum is
  * measured on a fixed send schedule whose achieved rate is checked (runAtRate),
- * after BENCH_RATE_WARM_UP_S (3) unmeasured seconds at that rate, so the window
- * shows the steady state at that rate rather than the server cleaning up after
- * the closed-model floods before it (their garbage is collected by the first
- * mark-compacts after them); Echo is run on the same schedule as a control (`echo_p99_ms_at_half`:
+ * after unmeasured seconds at that rate (`warmUpAt`: BENCH_RATE_WARM_UP_S (3) at
+ * least, more until the server has run a mark-compact, BENCH_MAX_WARM_UP_S
+ * (15) at most), so the window shows the steady state at that rate rather
+ * than the server cleaning up after the closed-model floods before it (their
+ * garbage, tens of MB, is collected by the first mark-compact after them);
+ * Echo is run on the same schedule as a control (`echo_p99_ms_at_half`:
  * the tail the transport and this machine show at that rate with no decision).
  * h2load cannot see grpc-status, so every phase checks the server counted as
  * many decisions as h2load saw answers.
@@ -67,13 +69,42 @@ const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** `runAtRate` after RATE_WARM_UP_S seconds at the same rate that are not measured. */
+/** Most unmeasured seconds at a fixed rate before its window (see `warmUpAt`). */
+const MAX_WARM_UP_S = Number(process.env.BENCH_MAX_WARM_UP_S ?? 15);
+
+/**
+ * Unmeasured time at `rate` before a measured window: RATE_WARM_UP_S seconds,
+ * then as many more as it takes, up to MAX_WARM_UP_S, for the server to run a
+ * mark-compact. A mark-compact collects the whole old generation, so what the
+ * phase before left there (the closed-model floods leave tens of MB, and V8
+ * may let the old generation grow for half a minute before collecting it:
+ * a 58 MB collection then paused the server 127 ms inside the window) is
+ * gone, and the window sees this rate's own collections. Returns the seconds
+ * spent.
+ */
+async function warmUpAt(base: Parameters<typeof runAtRate>[0], rate: number): Promise<number> {
+  if (RATE_WARM_UP_S <= 0) return 0;
+  const gc = watchGc();
+  let seconds = 0;
+  try {
+    do {
+      await runAtRate(base, rate, RATE_WARM_UP_S);
+      seconds += RATE_WARM_UP_S;
+      await new Promise((r) => setImmediate(r)); // let the observer deliver
+    } while (gc.peek().major === 0 && seconds < MAX_WARM_UP_S);
+  } finally {
+    gc.stop();
+  }
+  return seconds;
+}
+
+/** `runAtRate` after `warmUpAt` the same rate. */
 async function atSteadyRate(
   base: Parameters<typeof runAtRate>[0],
   rate: number,
   seconds: number,
 ): ReturnType<typeof runAtRate> {
-  if (RATE_WARM_UP_S > 0) await runAtRate(base, rate, RATE_WARM_UP_S);
+  await warmUpAt(base, rate);
   return runAtRate(base, rate, seconds);
 }
 
@@ -127,7 +158,7 @@ async function main(): Promise<void> {
       // same total rate tripled p50 and promoted enough per-stream state to cause
       // 50 ms mark-compacts (measured while building this bench).
       const openLoad = { url: decideUrl, body, clients: 4, streamsPerClient: 64 };
-      if (RATE_WARM_UP_S > 0) await runAtRate(openLoad, half, RATE_WARM_UP_S);
+      const warmUpS = await warmUpAt(openLoad, half);
       decidedBefore = server.pipeline.stats.decisions;
       const cpuBefore = cpuTimes();
       const gc = watchGc();
@@ -174,7 +205,7 @@ async function main(): Promise<void> {
       const p50 = quantile(open.latenciesMs, 0.5);
       const p99 = quantile(open.latenciesMs, 0.99);
       say(
-        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s after ${warmUpS} s of warm-up: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
       );
       say(
         `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms`,
@@ -227,7 +258,7 @@ async function main(): Promise<void> {
           rounds: ROUNDS,
           fallbacks,
           achieved_rps_at_half: Math.round(open.achievedRps),
-          rate_warm_up_s: RATE_WARM_UP_S,
+          rate_warm_up_s: warmUpS,
           cpu_steal_pct_at_half: stealPct,
           gc_major_at_half: gcAtHalf.major,
           gc_major_max_pause_ms_at_half: Number(gcAtHalf.majorMaxMs.toFixed(2)),
@@ -256,7 +287,14 @@ main().catch((e: unknown) => {
  * The server's garbage-collection pauses while it runs (it shares this
  * process): mark-compacts are what the p99 at half shows (RESULTS.md).
  */
-function watchGc(): { stop(): { major: number; majorMaxMs: number; minor: number; minorMaxMs: number } } {
+interface GcSeen {
+  major: number;
+  majorMaxMs: number;
+  minor: number;
+  minorMaxMs: number;
+}
+
+function watchGc(): { peek(): GcSeen; stop(): GcSeen } {
   const seen = { major: 0, majorMaxMs: 0, minor: 0, minorMaxMs: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -272,6 +310,9 @@ function watchGc(): { stop(): { major: number; majorMaxMs: number; minor: number
   });
   observer.observe({ entryTypes: ["gc"] });
   return {
+    peek() {
+      return seen;
+    },
     stop() {
       observer.disconnect();
       return seen;
