@@ -14,9 +14,9 @@
  *    15 % a step until one does not hold, then 5 % and 10 % above the last
  *    that held (REFINE_STEPS, up to the first that does not hold). A rate
  *    holds when it is achieved and every event is applied within KEEP_UP_MS
- *    of the last send; `events_per_s` is the highest rate
- *    that held and `max_lag` the largest backlog (never-delivered + pending
- *    entries, sampled every 100 ms) at that rate.
+ *    of the last send; `events_per_s` is the highest rate that held and
+ *    `max_lag` the largest backlog (never-delivered + pending entries,
+ *    sampled every 100 ms) at that rate.
  * 2. freshness: with background load at half that rate, Track a view for a
  *    person who has no profile yet, then call Decide back to back until its
  *    answer no longer says PROFILE_MISSING; `freshness_p99_ms` is the p99 of

@@ -11,8 +11,8 @@
  * connection, no auto-pipelining). The `steady` and `fresh` phases run
  * `loadMany` then `commitMany` over people in batches of 512 (the
  * consumer's read size; the store cuts them into script calls of 64), one
- * new event id per person and
- * a state and profile of the sizes the consumer writes (~700 B, 300 B):
+ * new event id per person and a state and profile of the sizes the consumer
+ * writes (~700 B, 300 B):
  *
  * - `steady`: the same PEOPLE people every round, after a first round that
  *   created them: the path of a person seen before.
