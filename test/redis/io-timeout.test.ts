@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ioTimeout } from "../../server/src/redis/io-timeout.js";
+import { ioTimeout, ioTimeoutAt } from "../../server/src/redis/io-timeout.js";
 
 /** Keeps the thread busy, as a burst of other calls does. */
 function busy(ms: number): void {
@@ -89,5 +89,58 @@ describe("ioTimeout", () => {
     cancel(); // …which this cancels before the check phase
     await new Promise((r) => setTimeout(r, 20));
     expect(fired).toBe(false);
+  });
+});
+
+describe("ioTimeoutAt", () => {
+  it("fires no earlier than the moment on its clock, arming again when the timer runs ahead of that clock", async () => {
+    // The clock falls 20 ms behind Date.now right after the timer is armed for
+    // 10 ms: when the timer fires, 20 ms are still left on the clock.
+    let lag = 0;
+    const clock = () => Date.now() - lag;
+    const at = clock() + 10;
+    let firedAt = Number.NaN;
+    const fired = new Promise<void>((resolve) => {
+      ioTimeoutAt(
+        () => {
+          firedAt = clock();
+          resolve();
+        },
+        at,
+        clock,
+      );
+    });
+    lag = 20;
+    await fired;
+    expect(firedAt).toBeGreaterThanOrEqual(at);
+  });
+
+  it("fires at once for a moment already past", async () => {
+    const started = performance.now();
+    await new Promise<void>((resolve) => ioTimeoutAt(resolve, Date.now() - 1000, Date.now));
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("does not fire once cancelled, also while it is arming again", async () => {
+    let lag = 0;
+    const clock = () => Date.now() - lag;
+    let fired = false;
+    const cancel = ioTimeoutAt(
+      () => {
+        fired = true;
+      },
+      clock() + 5,
+      clock,
+    );
+    lag = 50; // the first timer fires early and arms again
+    await new Promise((r) => setTimeout(r, 20));
+    cancel();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(fired).toBe(false);
+  });
+
+  it("still fires when its clock stands still", async () => {
+    const frozen = Date.now();
+    await new Promise<void>((resolve) => ioTimeoutAt(resolve, frozen + 5, () => frozen));
   });
 });

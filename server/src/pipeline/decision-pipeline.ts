@@ -20,7 +20,7 @@ import { finishItems, type RankedItem, reservationFor, talkingPoints } from "../
 import { type DecisionPlan, planDecision, Suppression } from "../policy/plan-decision.js";
 import type { Policy } from "../policy/policy.js";
 import type { CircuitBreaker } from "../redis/circuit-breaker.js";
-import { ioTimeout } from "../redis/io-timeout.js";
+import { ioTimeoutAt } from "../redis/io-timeout.js";
 import type { ScoreResult, Scorer } from "../scoring/scorer.js";
 import { modelFor, type ScoringModel } from "../scoring/scoring-model.js";
 import { itemFactsOf } from "./item-facts.js";
@@ -170,7 +170,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         else breaker?.succeeded();
         resolve(read);
       };
-      const cancelTimer = ioTimeout(() => settle(TIMED_OUT), budget + 1);
+      const cancelTimer = ioTimeoutAt(() => settle(TIMED_OUT), now() + budget + 1, now);
       store
         .readPerson(req.userId, budget)
         .then(settle, (e: unknown) =>
@@ -198,7 +198,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         else breaker?.succeeded();
         resolve(r);
       };
-      const cancelTimer = ioTimeout(() => settle(null), budget + 1);
+      const cancelTimer = ioTimeoutAt(() => settle(null), now() + budget + 1, now);
       caps.reserve(request, budget).then(settle, () => settle(null));
     });
   }

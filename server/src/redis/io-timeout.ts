@@ -24,3 +24,43 @@ export function ioTimeout(onTimeout: () => void, ms: number): () => void {
     if (immediate !== undefined) clearImmediate(immediate);
   };
 }
+
+/** Times an `ioTimeoutAt` re-arms itself at most, so a clock that stands still cannot keep it from firing. */
+const MAX_REARMS = 8;
+
+/**
+ * `ioTimeout` for a moment on `clock` (the clock a call's deadline is on,
+ * `Date.now`), not a delay: `onTimeout` runs no earlier than `atMs` by that
+ * clock. Timers run on libuv's clock, which is not `Date.now`: a timer armed
+ * for the milliseconds left until a deadline can fire a millisecond before
+ * the deadline by `Date.now`, and a decision then sees time left that its
+ * caller no longer has (the Decide contract test "stop its work when the
+ * caller's deadline passes" failed that way in CI). When the timer fires
+ * early, it is armed again for what is left.
+ *
+ * Returns the function that cancels it.
+ */
+export function ioTimeoutAt(onTimeout: () => void, atMs: number, clock: () => number): () => void {
+  let cancelled = false;
+  let rearms = 0;
+  let cancel: () => void = () => {};
+  const arm = (): void => {
+    cancel = ioTimeout(
+      () => {
+        if (cancelled) return;
+        if (clock() < atMs && rearms < MAX_REARMS) {
+          rearms++;
+          arm();
+        } else {
+          onTimeout();
+        }
+      },
+      Math.max(0, atMs - clock()),
+    );
+  };
+  arm();
+  return () => {
+    cancelled = true;
+    cancel();
+  };
+}
