@@ -34,8 +34,9 @@ const MAX_REARMS = 8;
  * clock. Timers run on libuv's clock, which is not `Date.now`: a timer armed
  * for the milliseconds left until a deadline can fire a millisecond before
  * the deadline by `Date.now`, and a decision then sees time left that its
- * caller no longer has (the Decide contract test "stop its work when the
- * caller's deadline passes" failed that way in CI). When the timer fires
+ * caller no longer has (the most likely reason the Decide contract test
+ * "stop its work when the caller's deadline passes" failed once in CI).
+ * When the timer fires
  * early, it is armed again for what is left.
  *
  * Returns the function that cancels it.
