@@ -81,12 +81,19 @@ describe("ioTimeout", () => {
   });
 
   it("does not fire once cancelled, even after the timer expired", async () => {
+    // Cancelled from a socket's data handler (poll phase), after the expired
+    // timer has scheduled its immediate (timers phase) and before that runs
+    // (check phase). A second 1 ms timer did this before, but fired a turn
+    // later now and then on a loaded machine, and the test failed in CI.
+    const pair = await socketPair();
+    cleanups.push(pair.close);
     let fired = false;
     const cancel = ioTimeout(() => {
       fired = true;
     }, 1);
-    await new Promise((r) => setTimeout(r, 1)); // the timer fires in this turn, scheduling the immediate…
-    cancel(); // …which this cancels before the check phase
+    pair.client.once("data", () => cancel());
+    pair.server.write("+OK\r\n");
+    busy(30);
     await new Promise((r) => setTimeout(r, 20));
     expect(fired).toBe(false);
   });
