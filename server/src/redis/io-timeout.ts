@@ -42,13 +42,11 @@ const MAX_REARMS = 8;
  * Returns the function that cancels it.
  */
 export function ioTimeoutAt(onTimeout: () => void, atMs: number, clock: () => number): () => void {
-  let cancelled = false;
   let rearms = 0;
   let cancel: () => void = () => {};
   const arm = (): void => {
     cancel = ioTimeout(
       () => {
-        if (cancelled) return;
         if (clock() < atMs && rearms < MAX_REARMS) {
           rearms++;
           arm();
@@ -60,8 +58,6 @@ export function ioTimeoutAt(onTimeout: () => void, atMs: number, clock: () => nu
     );
   };
   arm();
-  return () => {
-    cancelled = true;
-    cancel();
-  };
+  // Cancels whichever timer is armed now: only that one can still call back.
+  return () => cancel();
 }
