@@ -176,14 +176,23 @@ local out = {}
 local i = 4
 while i <= #ARGV do
   local id, n = ARGV[i], tonumber(ARGV[i + 2])
-  -- alias and tombstone in one call
-  local found = redis.call('MGET', key(id, S.alias), tombKey(ARGV[i + 1]))
-  local alias = found[1]
-  if found[2] then
+  local f = redis.call('HMGET', key(id, S.state), 's', 'v')
+  local alias, forgotten = false, false
+  -- A version is written only by a commit (which checks the tombstone and
+  -- alias when it has none, as COMMIT_MANY_LUA does) and a merge into the id
+  -- (which checks the alias); Forget and a merge of the id into another
+  -- delete :f with it. So an id with a version is neither forgotten nor
+  -- merged, and only one without pays the lookup.
+  if not f[2] then
+    -- alias and tombstone in one call
+    local found = redis.call('MGET', key(id, S.alias), tombKey(ARGV[i + 1]))
+    alias, forgotten = found[1], found[2]
+    if alias and not forgotten then f = redis.call('HMGET', key(alias, S.state), 's', 'v') end
+  end
+  if forgotten then
     out[#out + 1] = {alias, 1}
   else
     local pid = alias or id
-    local f = redis.call('HMGET', key(pid, S.state), 's', 'v')
     local profile = false
     if not f[1] then profile = redis.call('GET', key(pid, S.profile)) end
     local r = {alias, 0, f[1], profile, tonumber(f[2] or '0')}
