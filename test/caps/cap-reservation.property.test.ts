@@ -221,8 +221,8 @@ describe("reserve() on Redis under concurrency", () => {
     }
 
     // Forget deletes them all: 2 counters, 5 records, the index, the experiences; the
-    // state, profile, consent and links the merge wrote; from's alias.
-    expect(await people.forget(into, [])).toBe(2 + 5 + 1 + 1 + 4 + 1);
+    // state (with the profile), consent and links the merge wrote; from's alias.
+    expect(await people.forget(into, [])).toBe(2 + 5 + 1 + 1 + 3 + 1);
     expect(await personKeysOf(t.redis, t.keyPrefix, into)).toEqual([]);
     expect(await personKeysOf(t.redis, t.keyPrefix, from)).toEqual([]);
   });

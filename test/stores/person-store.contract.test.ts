@@ -19,7 +19,11 @@ import {
   identifierLinkKey,
   tombstoneKey,
 } from "../../server/src/profile/redis-person-store.js";
-import { createRedisProfileStore, personKeys } from "../../server/src/profile/redis-profile-store.js";
+import {
+  createRedisProfileStore,
+  PROFILE_FIELD,
+  personKeys,
+} from "../../server/src/profile/redis-profile-store.js";
 import { connectTestRedis, type TestRedis } from "../support/redis.js";
 
 const FEATURES = 16;
@@ -792,8 +796,8 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       const ids = await h.people.linkedIds(p);
       expect(ids).toEqual([p, m]);
 
-      // p: p, f, seen, consent, links, caps, redeemed; m: alias; two identifier links.
-      expect(await h.people.forget(p, ids.map(tomb))).toBe(10);
+      // p: f (profile and state), seen, consent, links, caps, redeemed; m: alias; two identifier links.
+      expect(await h.people.forget(p, ids.map(tomb))).toBe(9);
 
       for (const id of ids) {
         expect(await h.people.load(id, tomb(id), ["p1", "m1"])).toEqual({
@@ -971,7 +975,6 @@ describe("redis PersonStateStore keys", () => {
     const keys = await scan();
     expect(keys).toEqual(
       [
-        pk.profile,
         pk.caps,
         pk.redeemed,
         pk.state,
@@ -986,7 +989,8 @@ describe("redis PersonStateStore keys", () => {
     );
     expect(pk.state).toBe(`${t.keyPrefix}{u:kp}:f`);
     expect(identifierLinkKey(t.keyPrefix, k)).toBe(`${t.keyPrefix}idn:${k}`);
-    expect(await t.redis.hgetall(pk.state)).toEqual({ s: "merged", v: "2" });
+    expect((await t.redis.hkeys(pk.state)).sort()).toEqual([PROFILE_FIELD, "s", "v"]);
+    expect(await t.redis.hmget(pk.state, "s", "v")).toEqual(["merged", "2"]);
     expect((await t.redis.zrange(pk.seen, 0, -1)).sort()).toEqual(["km-e", "kp-e"]);
     expect(await t.redis.hgetall(pk.consent)).toEqual({
       [String(EMAIL)]: "5:1", // granted on one side, never mentioned on the other: granted (GPC still holds it back)
@@ -1037,7 +1041,6 @@ describe("redis PersonStateStore keys", () => {
     const slack = Math.min(ttl.personTtlMs, ttl.dedupeWindowMs) / 16;
     for (const [key, min, max] of [
       [pk.state, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
-      [pk.profile, ttl.personTtlMs - 1000, ttl.personTtlMs],
       [pk.consent, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
       [pk.links, ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
       [identifierLinkKey(t.keyPrefix, k), ttl.personTtlMs - slack - 1000, ttl.personTtlMs],
@@ -1088,9 +1091,9 @@ describe("redis PersonStateStore keys", () => {
   it("should leave no key naming the person or a linked id after forget", async () => {
     const [p, m] = ["scan-me-person", "scan-me-merged"];
     await populate(p, m, idn("scan@x"));
-    // 8 keys name the ids; the identifier link names only a hash.
-    expect((await scan()).filter((key) => key.includes("scan-me")).length).toBe(8);
-    expect(await people.forget(p, [tomb(p), tomb(m)])).toBe(9);
+    // 7 keys name the ids; the identifier link names only a hash.
+    expect((await scan()).filter((key) => key.includes("scan-me")).length).toBe(7);
+    expect(await people.forget(p, [tomb(p), tomb(m)])).toBe(8);
     const left = await scan();
     expect(left.filter((key) => key.includes(p) || key.includes(m))).toEqual([]);
     expect(left).toEqual(

@@ -10,7 +10,11 @@ import { createMemoryProfileStore } from "../../server/src/profile/memory-profil
 import { decodeProfile, encodedProfileBytes, encodeProfile } from "../../server/src/profile/profile-codec.js";
 import type { ProfileStoreOptions } from "../../server/src/profile/profile-store-options.js";
 import { createRedisPersonStore } from "../../server/src/profile/redis-person-store.js";
-import { createRedisProfileStore, personKeys } from "../../server/src/profile/redis-profile-store.js";
+import {
+  createRedisProfileStore,
+  PROFILE_FIELD,
+  personKeys,
+} from "../../server/src/profile/redis-profile-store.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { connectTestRedis } from "../support/redis.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redis-process.js";
@@ -63,10 +67,10 @@ const harnesses: [string, (extra?: Extra) => Promise<Harness>][] = [
         store,
         people: createRedisPersonStore({ redis: t.redis, keyPrefix: t.keyPrefix }),
         putRaw: async (userId, value) => {
-          await t.redis.set(personKeys(t.keyPrefix, userId).profile, Buffer.from(value));
+          await t.redis.hset(personKeys(t.keyPrefix, userId).state, PROFILE_FIELD, Buffer.from(value));
         },
         dropProfile: async (userId) => {
-          await t.redis.del(personKeys(t.keyPrefix, userId).profile);
+          await t.redis.hdel(personKeys(t.keyPrefix, userId).state, PROFILE_FIELD);
         },
         cleanup: async () => {
           await store.close();
@@ -296,7 +300,7 @@ describe.each(harnesses)("%s ProfileStore contract", (kind, create) => {
   });
 
   it("should keep people apart whose ids contain braces or key suffixes", async () => {
-    const ids = ["x", "x}", "{x", "{}", "}", "x}:p", "x}:caps", "u:x", "{u:x}", "x}:redeemed"];
+    const ids = ["x", "x}", "{x", "{}", "}", "x}:p", "x}:f", "x}:caps", "u:x", "{u:x}", "x}:redeemed"];
     const people = ids.map((id) => person(id));
     await h.store.putProfiles(people);
     for (const [i, id] of ids.entries()) await h.store.capItem(id, `SKU-${i}`, Date.now() + 60_000);
@@ -468,11 +472,10 @@ describe("redis ProfileStore keys", () => {
     const keys = (await t.redis.keys(`${t.keyPrefix}*`)).sort();
     expect(keys).toEqual([
       `${t.keyPrefix}{u:k1}:caps`,
-      `${t.keyPrefix}{u:k1}:p`,
+      `${t.keyPrefix}{u:k1}:f`,
       `${t.keyPrefix}{u:k1}:redeemed`,
     ]);
     expect(personKeys(t.keyPrefix, "k1")).toEqual({
-      profile: `${t.keyPrefix}{u:k1}:p`,
       caps: `${t.keyPrefix}{u:k1}:caps`,
       redeemed: `${t.keyPrefix}{u:k1}:redeemed`,
       state: `${t.keyPrefix}{u:k1}:f`,
@@ -483,7 +486,10 @@ describe("redis ProfileStore keys", () => {
     });
     expect(await t.redis.type(`${t.keyPrefix}{u:k1}:caps`)).toBe("zset");
     expect(await t.redis.type(`${t.keyPrefix}{u:k1}:redeemed`)).toBe("set");
-    expect(await t.redis.pttl(`${t.keyPrefix}{u:k1}:p`)).toBe(-1);
+    // a bulk profile is the only field of :f, and durable
+    expect(await t.redis.hkeys(`${t.keyPrefix}{u:k1}:f`)).toEqual([PROFILE_FIELD]);
+    expect(PROFILE_FIELD).toBe("p");
+    expect(await t.redis.pttl(`${t.keyPrefix}{u:k1}:f`)).toBe(-1);
   });
 
   it("should let the caps key expire with its latest cap", async () => {

@@ -342,7 +342,10 @@ export function createMemoryPersonStore(options: MemoryPersonStoreOptions): Pers
       }
       let deleted = 0;
       for (const id of ids) {
-        for (const map of [profiles, caps, redeemed, states, seen, consent, aliases, links]) {
+        // The profile and the state are one key in Redis (fields of :f), so one here too.
+        const hadState = profiles.delete(id);
+        if (states.delete(id) || hadState) deleted++;
+        for (const map of [caps, redeemed, seen, consent, aliases, links]) {
           if (map.delete(id)) deleted++;
         }
         deleted += options.caps?.forgetPerson(id) ?? 0;

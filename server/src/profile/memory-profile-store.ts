@@ -43,7 +43,7 @@ export interface MemoryConsent {
 
 /** The per-person maps of the in-process stores, named after the Redis keys they stand for. */
 export interface MemoryPeople {
-  /** `:p`, packed profiles. */
+  /** Field `p` of `:f`, packed profiles. */
   readonly profiles: Map<string, Uint8Array>;
   /** `:caps`, SKU → capped-until ms. */
   readonly caps: Map<string, Map<string, number>>;

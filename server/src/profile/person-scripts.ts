@@ -1,7 +1,7 @@
 import { CAP_KEY_SUFFIXES } from "../caps/cap-keys.js";
 import { ALL_CONSENT, Consent } from "../domain/consent.js";
 import { GPC_PURPOSES } from "./person-store-options.js";
-import { PERSON_KEY_SUFFIXES } from "./redis-profile-store.js";
+import { PERSON_KEY_SUFFIXES, PROFILE_FIELD } from "./redis-profile-store.js";
 
 /** The results of `commitMany`, by the code `COMMIT_MANY_LUA` replies with. */
 export const COMMIT_RESULTS = Object.freeze(["ok", "conflict", "forgotten"] as const);
@@ -33,6 +33,7 @@ local C = {${Object.entries(CAP_KEY_SUFFIXES)
 local PURPOSES = {${Object.values(Consent).join(", ")}}
 local ALL = ${ALL_CONSENT}
 local GPC = ${GPC_PURPOSES}
+local P = '${PROFILE_FIELD}'
 local function key(id, suffix) return PREFIX .. '{u:' .. id .. '}:' .. suffix end
 local function idnKey(k) return PREFIX .. 'idn:' .. k end
 local function tombKey(t) return PREFIX .. 'forgotten:' .. t end
@@ -48,9 +49,9 @@ end
 
 -- the consent byte of the packed profile (byte index 2), nil without a profile
 local function profileConsent(id)
-  local b = redis.call('GETRANGE', key(id, S.profile), 2, 2)
-  if b == '' then return nil end
-  return bit.band(string.byte(b), ALL)
+  local p = redis.call('HGET', key(id, S.state), P)
+  if not p or #p < 3 then return nil end
+  return bit.band(string.byte(p, 3), ALL)
 end
 
 -- per purpose field {ts, value}, and the time of the opt-out signal (nil when off)
@@ -194,7 +195,7 @@ while i <= #ARGV do
   else
     local pid = alias or id
     local profile = false
-    if not f[1] then profile = redis.call('GET', key(pid, S.profile)) end
+    if not f[1] then profile = redis.call('HGET', key(pid, S.state), P) end
     local r = {alias, 0, f[1], profile, tonumber(f[2] or '0')}
     if f[1] or seenOutlivesState then
       local seenKey = key(pid, S.seen)
@@ -221,8 +222,8 @@ return out
  * Reply: per commit, the index of its result in COMMIT_RESULTS.
  *
  * Expiries are refreshed when the last refresh (field `r` of `:f`, nowMs) is
- * older than refreshEveryMs, not on every commit: `:p` is rewritten with its
- * expiry anyway, `:f` keeps its expiry through HSET, and until the next
+ * older than refreshEveryMs, not on every commit: `:f` (profile and state)
+ * keeps its expiry through HSET, and until the next
  * refresh every key outlives the commit by at least personTtlMs -
  * refreshEveryMs (`:seen` by dedupeWindowMs, as its expiry carries the slack).
  * `r` is written only when `:consent` and `:seen` exist after the refresh, so
@@ -271,7 +272,7 @@ local function commitOne(pid, tomb, expected, nextVersion, state, profile, first
   local hasConsent = true
   if refresh then
     -- PEXPIRE also tells whether there is a consent record: the first one
-    -- captures the profile's consent before :p is rewritten below
+    -- captures the profile's consent before the HSET below rewrites it
     local ck = key(pid, S.consent)
     if redis.call('PEXPIRE', ck, ttl) == 0 then
       hasConsent = captureConsent(pid)
@@ -295,16 +296,15 @@ local function commitOne(pid, tomb, expected, nextVersion, state, profile, first
   if refresh then
     local hasSeen = redis.call('PEXPIRE', seenKey, seenTtl) == 1
     if hasConsent and hasSeen then
-      redis.call('HSET', fKey, 's', state, 'v', nextVersion, 'r', now)
+      redis.call('HSET', fKey, 's', state, 'v', nextVersion, P, profile, 'r', now)
     else
-      redis.call('HSET', fKey, 's', state, 'v', nextVersion)
+      redis.call('HSET', fKey, 's', state, 'v', nextVersion, P, profile)
     end
     redis.call('PEXPIRE', fKey, ttl)
     refreshLinks(pid, ttl)
   else
-    redis.call('HSET', fKey, 's', state, 'v', nextVersion)
+    redis.call('HSET', fKey, 's', state, 'v', nextVersion, P, profile)
   end
-  redis.call('SET', key(pid, S.profile), profile, 'PX', ttl)
   return OK
 end
 
@@ -452,9 +452,8 @@ redis.call('DEL', ck)
 if #fields > 0 then redis.call('HSET', ck, unpack(fields)) end
 
 -- without r, into's next commit refreshes every expiry (the seen union's among them)
-redis.call('HSET', key(into, S.state), 's', ARGV[6], 'v', vi + 1)
+redis.call('HSET', key(into, S.state), 's', ARGV[6], 'v', vi + 1, P, ARGV[7])
 redis.call('HDEL', key(into, S.state), 'r')
-redis.call('SET', key(into, S.profile), ARGV[7], 'PX', ttl)
 writeEffective(into)
 
 -- caps: the later until per SKU; the key expires with its latest cap
@@ -490,7 +489,7 @@ for _, m in ipairs(redis.call('SMEMBERS', key(from, S.links))) do
 end
 redis.call('SADD', intoLinks, 'u:' .. from)
 mergeCaps(into, from)
-redis.call('DEL', key(from, S.profile), key(from, S.state), key(from, S.caps), key(from, S.redeemed),
+redis.call('DEL', key(from, S.state), key(from, S.caps), key(from, S.redeemed),
   key(from, S.seen), key(from, S.consent), key(from, S.links), key(from, C.index), key(from, C.experiences))
 refresh(into, ttl)
 return 'ok'

@@ -30,7 +30,6 @@ export const DEFAULT_KEY_PREFIX = "rl:";
  * suffix contains `}`, so two people can never share a key whatever their ids.
  */
 export const PERSON_KEY_SUFFIXES = Object.freeze({
-  profile: "p",
   caps: "caps",
   redeemed: "redeemed",
   state: "f",
@@ -40,15 +39,23 @@ export const PERSON_KEY_SUFFIXES = Object.freeze({
   links: "links",
 } as const);
 
+/**
+ * The field of the person's `:f` hash that holds the packed profile
+ * (`encodeProfile`): beside the feature state it is derived from, so a commit
+ * writes both in one HSET and a person has one key fewer.
+ */
+export const PROFILE_FIELD = "p";
+
 /** The Redis keys of one person; see `server/src/profile/README.md`. */
 export interface PersonKeys {
-  /** String: the packed profile (`encodeProfile`). */
-  readonly profile: string;
   /** Sorted set: member = SKU, score = capped-until in ms since the epoch. */
   readonly caps: string;
   /** Set of SKUs whose offer the person redeemed. */
   readonly redeemed: string;
-  /** Hash: `s` = encoded feature state, `v` = its version (+1 on every commit or merge). */
+  /**
+   * Hash: `p` = the packed profile (`PROFILE_FIELD`), `s` = encoded feature
+   * state, `v` = its version (+1 on every commit or merge).
+   */
   readonly state: string;
   /** Sorted set: member = applied event id, score = applied-at in ms since the epoch. */
   readonly seen: string;
@@ -70,7 +77,6 @@ export function personKeys(keyPrefix: string, userId: string): PersonKeys {
   const base = `${keyPrefix}{u:${userId}}:`;
   const s = PERSON_KEY_SUFFIXES;
   return {
-    profile: base + s.profile,
     caps: base + s.caps,
     redeemed: base + s.redeemed,
     state: base + s.state,
@@ -81,13 +87,14 @@ export function personKeys(keyPrefix: string, userId: string): PersonKeys {
   };
 }
 
-// One round trip for everything Decide needs about a person. Caps whose
+// One round trip for everything Decide needs about a person: KEYS[1] is :f,
+// whose field p is the packed profile. Caps whose
 // capped-until is in the past are not active (score > now is active). The
 // granted bits of the consent record (field eff, "<granted>,<denied>,<gpc>")
 // override the profile's; the alias is only read when there is no profile,
 // and is then followed by a second call (merged ids only).
 const READ_PERSON_LUA = `
-local profile = redis.call('GET', KEYS[1])
+local profile = redis.call('HGET', KEYS[1], '${PROFILE_FIELD}')
 local capped = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
 local redeemed = redis.call('SMEMBERS', KEYS[3])
 local granted = false
@@ -125,7 +132,7 @@ type PersonReply = [Buffer | null, Buffer[], Buffer[], number | null, Buffer | n
 
 interface PersonCommands {
   relevanceReadPersonBuffer(
-    profileKey: string,
+    stateKey: string,
     capsKey: string,
     redeemedKey: string,
     consentKey: string,
@@ -192,7 +199,7 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
   const send = (id: string): Promise<PersonReply> => {
     const base = `${keyPrefix}{u:${id}}:`;
     return commands.relevanceReadPersonBuffer(
-      base + PERSON_KEY_SUFFIXES.profile,
+      base + PERSON_KEY_SUFFIXES.state,
       base + PERSON_KEY_SUFFIXES.caps,
       base + PERSON_KEY_SUFFIXES.redeemed,
       base + PERSON_KEY_SUFFIXES.consent,
@@ -261,7 +268,7 @@ export function createRedisProfileStore(options: RedisProfileStoreOptions): Prof
         const pipeline = redis.pipeline();
         const end = Math.min(start + PUT_CHUNK, profiles.length);
         for (let i = start; i < end; i++) {
-          pipeline.set(personKeys(keyPrefix, profiles[i]!.userId).profile, values[i]!);
+          pipeline.hset(personKeys(keyPrefix, profiles[i]!.userId).state, PROFILE_FIELD, values[i]!);
         }
         throwFirstError(await pipeline.exec());
       }
