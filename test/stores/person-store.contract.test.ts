@@ -888,6 +888,45 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       }
     });
 
+    it("should remember at most maxSeenEvents ids after a merge unions two sets", async () => {
+      const small = await create({ maxSeenEvents: 3 });
+      try {
+        const commitTo = async (personId: string, expectedVersion: number, eventIds: string[]) => {
+          expect(
+            await small.people.commit({
+              personId,
+              expectedVersion,
+              state: Buffer.from("s"),
+              profile: encodeProfile(profile(personId)),
+              eventIds,
+              tombstone: tomb(personId),
+            }),
+          ).toBe("ok");
+          await sleep(3);
+        };
+        const all = ["a1", "a2", "b1", "b2", "a3", "a4", "a5"];
+        await commitTo("ma", 0, ["a1", "a2"]);
+        await commitTo("mb", 0, ["b1", "b2"]);
+        const merged = await small.people.merge({
+          into: "ma",
+          from: "mb",
+          intoVersion: 1,
+          fromVersion: 1,
+          state: Buffer.from("m"),
+          profile: encodeProfile(profile("ma")),
+        });
+        expect(merged).toBe("ok");
+        expect((await small.people.load("ma", tomb("ma"), all)).seen.size).toBe(3);
+        // The union holds 3 ids though "ma" committed only 2: its next id must still trim the oldest.
+        await commitTo("ma", 2, ["a3"]);
+        expect((await small.people.load("ma", tomb("ma"), all)).seen).toEqual(new Set(["b1", "b2", "a3"]));
+        await commitTo("ma", 3, ["a4", "a5"]);
+        expect((await small.people.load("ma", tomb("ma"), all)).seen).toEqual(new Set(["a3", "a4", "a5"]));
+      } finally {
+        await small.cleanup();
+      }
+    });
+
     it.each<[Extra, string]>([
       [{ personTtlMs: 0 }, "options.personTtlMs must be a positive integer, got 0"],
       [{ tombstoneTtlMs: -5 }, "options.tombstoneTtlMs must be a positive integer, got -5"],
