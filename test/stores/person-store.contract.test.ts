@@ -100,6 +100,18 @@ function tomb(id: string): string {
   return createHash("sha256").update(`tombstone\0${id}`).digest("hex");
 }
 
+/** A commit of state "s" and a fresh profile for the person, applying `eventIds`. */
+function plainCommit(personId: string, expectedVersion: number, eventIds: string[]): PersonStateCommit {
+  return {
+    personId,
+    expectedVersion,
+    state: Buffer.from("s"),
+    profile: encodeProfile(profile(personId)),
+    eventIds,
+    tombstone: tomb(personId),
+  };
+}
+
 /** An identifier key as the identity resolver builds it: "<kind>:<hex hmac>". */
 function idn(value: string): string {
   return `email:${createHash("sha256").update(value).digest("hex")}`;
@@ -831,14 +843,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
     it("should forget applied event ids after dedupeWindowMs", async () => {
       const short = await create({ dedupeWindowMs: 150 });
       try {
-        await short.people.commit({
-          personId: "d",
-          expectedVersion: 0,
-          state: Buffer.from("s"),
-          profile: encodeProfile(profile("d")),
-          eventIds: ["e1"],
-          tombstone: tomb("d"),
-        });
+        await short.people.commit(plainCommit("d", 0, ["e1"]));
         expect((await short.people.load("d", tomb("d"), ["e1"])).seen).toEqual(new Set(["e1"]));
         await sleep(250);
         expect((await short.people.load("d", tomb("d"), ["e1"])).seen).toEqual(new Set());
@@ -850,16 +855,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
     it("should remember applied ids for dedupeWindowMs even when personTtlMs is shorter", async () => {
       const brief = await create({ personTtlMs: 100, dedupeWindowMs: 60_000 });
       try {
-        expect(
-          await brief.people.commit({
-            personId: "b",
-            expectedVersion: 0,
-            state: Buffer.from("s"),
-            profile: encodeProfile(profile("b")),
-            eventIds: ["e1"],
-            tombstone: tomb("b"),
-          }),
-        ).toBe("ok");
+        expect(await brief.people.commit(plainCommit("b", 0, ["e1"]))).toBe("ok");
         await sleep(250);
         expect((await brief.people.load("b", tomb("b"), ["e1", "e2"])).seen).toEqual(new Set(["e1"]));
       } finally {
@@ -871,14 +867,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       const small = await create({ maxSeenEvents: 3 });
       try {
         for (let i = 1; i <= 5; i++) {
-          await small.people.commit({
-            personId: "m",
-            expectedVersion: i - 1,
-            state: Buffer.from("s"),
-            profile: encodeProfile(profile("m")),
-            eventIds: [`e${i}`],
-            tombstone: tomb("m"),
-          });
+          await small.people.commit(plainCommit("m", i - 1, [`e${i}`]));
           await sleep(3);
         }
         const all = ["e1", "e2", "e3", "e4", "e5"];
@@ -892,16 +881,7 @@ describe.each(harnesses)("%s PersonStateStore contract", (kind, create) => {
       const small = await create({ maxSeenEvents: 3 });
       try {
         const commitTo = async (personId: string, expectedVersion: number, eventIds: string[]) => {
-          expect(
-            await small.people.commit({
-              personId,
-              expectedVersion,
-              state: Buffer.from("s"),
-              profile: encodeProfile(profile(personId)),
-              eventIds,
-              tombstone: tomb(personId),
-            }),
-          ).toBe("ok");
+          expect(await small.people.commit(plainCommit(personId, expectedVersion, eventIds))).toBe("ok");
           await sleep(3);
         };
         const all = ["a1", "a2", "b1", "b2", "a3", "a4", "a5"];
@@ -1094,16 +1074,8 @@ describe("redis PersonStateStore keys", () => {
     const [a, b] = ["after-merge-a", "after-merge-b"];
     // A bulk profile makes the first commit capture consent, so it records its refresh.
     await profiles.putProfiles([profile(a, EMAIL)]);
-    const c = (personId: string, expectedVersion: number, eventIds: string[]) => ({
-      personId,
-      expectedVersion,
-      state: Buffer.from("s"),
-      profile: encodeProfile(profile(personId)),
-      eventIds,
-      tombstone: tomb(personId),
-    });
-    expect(await people.commit(c(a, 0, ["a1"]))).toBe("ok");
-    expect(await people.commit(c(b, 0, ["b1"]))).toBe("ok");
+    expect(await people.commit(plainCommit(a, 0, ["a1"]))).toBe("ok");
+    expect(await people.commit(plainCommit(b, 0, ["b1"]))).toBe("ok");
     expect(
       await people.merge({
         into: a,
@@ -1116,7 +1088,7 @@ describe("redis PersonStateStore keys", () => {
     ).toBe("ok");
     await sleep(50);
     const started = Date.now();
-    expect(await people.commit(c(a, 2, ["a2"]))).toBe("ok");
+    expect(await people.commit(plainCommit(a, 2, ["a2"]))).toBe("ok");
     const pttl = await t.redis.pttl(personKeys(t.keyPrefix, a).seen);
     expect(pttl).toBeGreaterThanOrEqual(ttl.dedupeWindowMs - (Date.now() - started));
   });
