@@ -64,6 +64,7 @@ import { createScorer, type Scorer } from "./scoring/scorer.js";
 import { defaultScoringModel } from "./scoring/scoring-model.js";
 import {
   createRedisTimerStore,
+  createTimerForgetHook,
   createTimerHook,
   createTriggerRunner,
   resolveTriggerConfig,
@@ -384,7 +385,10 @@ export async function createServer(
   const consumer = options.consumer
     ? createProfileConsumer({
         ...(hookTimers !== null
-          ? { onApplied: createTimerHook({ timers: hookTimers, config: triggerConfig }) }
+          ? {
+              onApplied: createTimerHook({ timers: hookTimers, config: triggerConfig }),
+              onForgotten: createTimerForgetHook(hookTimers),
+            }
           : {}),
         log: consumerLog,
         people: consumerPeople,

@@ -5,6 +5,7 @@
 import type { ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PersonEvent } from "../../server/src/domain/event.js";
+import type { PersonStateStore } from "../../server/src/domain/stores.js";
 import type { EventLog } from "../../server/src/events/event-log.js";
 import { encodeLoggedEvent } from "../../server/src/events/logged-event.js";
 import { createMemoryEventLog } from "../../server/src/events/memory-event-log.js";
@@ -25,9 +26,9 @@ import {
   createMemoryTimerStore,
   type MemoryTimerStore,
 } from "../../server/src/triggers/memory-timer-store.js";
-import { createTimerHook } from "../../server/src/triggers/timer-hook.js";
+import { createTimerForgetHook, createTimerHook } from "../../server/src/triggers/timer-hook.js";
 import { resolveTriggerConfig } from "../../server/src/triggers/trigger-config.js";
-import { cart, line, purchase, view } from "../profile/features/feature-fixture.js";
+import { cart, identify, line, purchase, view } from "../profile/features/feature-fixture.js";
 import { recordingLogger } from "./support.js";
 
 const FEATURES = 8;
@@ -180,5 +181,68 @@ describe("PersonService.Forget with timers", () => {
     expect(await timers.timersOf("eve")).toEqual([]);
     expect(await timers.timersOf("eve-anon")).toEqual([]);
     expect(await timers.timersOf("frank")).toHaveLength(1);
+  });
+});
+
+describe("createProfileConsumer when Forget lands between its load and its commit", () => {
+  const setUp = (withForgetHook: boolean) => {
+    const profiles = createMemoryProfileStore({ features: FEATURES });
+    const people = createMemoryPersonStore({ profiles, personTtlMs: 400 * 86_400_000 });
+    const log = createMemoryEventLog();
+    const identity = createIdentityResolver({ people, log, hasher, features: FEATURES, featureConfig });
+    const timers = createMemoryTimerStore();
+    // Forget of "gil" right after each load, in PersonService.Forget's order (the person store, then the
+    // timers): the consumer then links the identifier, sets the timers and commits for someone forgotten.
+    const racing: PersonStateStore = {
+      ...people,
+      async loadMany(requests) {
+        const reads = await people.loadMany(requests);
+        await people.forget("gil", [hasher.tombstone("gil")]);
+        await timers.forgetPerson("gil");
+        return reads;
+      },
+    };
+    const consumer = createProfileConsumer({
+      log,
+      people: racing,
+      hasher,
+      identity,
+      items: () => undefined,
+      features: FEATURES,
+      featureConfig,
+      logger: recordingLogger(),
+      name: "consumer-1",
+      onApplied: createTimerHook({ timers, config, now: () => NOW }),
+      ...(withForgetHook ? { onForgotten: createTimerForgetHook(timers) } : {}),
+    });
+    const run = async () => {
+      await log.append(
+        [identify(NOW - 2), cart(NOW - 1, "S1")].map((e) => ({
+          userId: "gil",
+          data: encodeLoggedEvent(forUser("gil", e)),
+        })),
+      );
+      await consumer.applyEntries(await log.read("consumer-1", 100, 1));
+    };
+    return { people, identity, timers, consumer, log, run };
+  };
+  const email = `email:${"ab".repeat(32)}`;
+
+  it("should leave the person no state, identifier link or timer, and count the events as dropped", async () => {
+    const { people, identity, timers, consumer, log, run } = setUp(true);
+    await run();
+    expect(consumer.stats).toMatchObject({ applied: 0, droppedForgotten: 2 });
+    expect((await identity.read("gil")).state).toBeNull();
+    expect(await people.lookupIdentifiers([email])).toEqual(new Map());
+    expect(await timers.timersOf("gil")).toEqual([]);
+    expect(await log.backlog()).toEqual({ undelivered: 0, pending: 0 });
+  });
+
+  it("should need onForgotten for the timers, which the hook set after Forget dropped them", async () => {
+    const { people, timers, run } = setUp(false);
+    await run();
+    // The person store's own Forget, run again by the consumer, still drops the identifier link.
+    expect(await people.lookupIdentifiers([email])).toEqual(new Map());
+    expect((await timers.timersOf("gil")).map((t) => t.kind)).toEqual(["cart_abandonment"]);
   });
 });

@@ -61,6 +61,17 @@ export interface ProfileConsumerOptions {
     events: readonly PersonEvent[],
     state: FeatureState,
   ) => void | Promise<void>;
+  /**
+   * Called for each person whose events are dropped because they are
+   * forgotten (found so by the load, or by the commit when Forget landed after
+   * the load), after the consumer has run the person store's Forget for them
+   * again, and before the entries are acknowledged: what `onApplied` wrote
+   * for them must go too, as Forget's own clean-up may have run before it
+   * wrote (the trigger timers: `createTimerForgetHook`). Called on every
+   * delivery that drops them, so a crash before it is redone; it must be
+   * idempotent. A rejection fails the batch. @default undefined
+   */
+  readonly onForgotten?: (personId: string) => void | Promise<void>;
 }
 
 /** What the consumer has done since it started. */
@@ -111,6 +122,7 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   const concurrency = options.concurrency ?? 4;
   const sliceSize = options.sliceSize ?? 64;
   const onApplied = options.onApplied;
+  const onForgotten = options.onForgotten;
   const stats: ConsumerStats = {
     applied: 0,
     duplicates: 0,
@@ -139,6 +151,19 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
    * loaded and computed again. Returns the groups that are done (committed,
    * duplicates or dropped); the rest stay pending and come back later.
    */
+  /**
+   * For a person found forgotten (by the load, or by the commit because Forget
+   * landed after the load): Forget again, and `onForgotten`. The consent and
+   * identity writes and `onApplied` above run between the load and the
+   * commit, so they can land after Forget cleared the person; a crash before
+   * the commit leaves them for the redelivery, whose load finds the person
+   * forgotten. Both calls are idempotent, and cheap for a person with no keys.
+   */
+  const dropForgotten = async (f: { personId: string; tombstone: string }): Promise<void> => {
+    await people.forget(f.personId, [f.tombstone]);
+    await onForgotten?.(f.personId);
+  };
+
   const applyGroups = async (groups: readonly Group[]): Promise<Group[]> => {
     const done: Group[] = [];
     let todo = groups;
@@ -153,11 +178,17 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
       const commits: PersonStateCommit[] = [];
       const committing: { group: Group; applied: number }[] = [];
       const hooks: (void | Promise<void>)[] | undefined = onApplied === undefined ? undefined : [];
+      /** People found forgotten, with their tombstone: see `dropForgotten`. */
+      const forgotten: { personId: string; tombstone: string }[] = [];
       for (let i = 0; i < todo.length; i++) {
         const group = todo[i]!;
         const read = reads[i]!;
         if (read.forgotten) {
           stats.droppedForgotten += group.events.length;
+          // Only the id's own tombstone is known here: an id merged into someone
+          // else is left to the Forget of that person.
+          if (read.personId === group.userId)
+            forgotten.push({ personId: group.userId, tombstone: group.tombstone });
           done.push(group);
           continue;
         }
@@ -208,12 +239,14 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
           done.push(group);
         } else if (result === "forgotten") {
           stats.droppedForgotten += applied;
+          forgotten.push({ personId: commits[j]!.personId, tombstone: commits[j]!.tombstone });
           done.push(group);
         } else {
           stats.conflicts++;
           retry.push(group);
         }
       });
+      if (forgotten.length > 0) await Promise.all(forgotten.map(dropForgotten));
       if (retry.length > 0 && attempt >= maxConflicts) {
         // Left pending: redelivered after claimIdleMs, dead-lettered after maxDeliveries.
         logger.warn("events not applied after repeated conflicting writes; they will be retried", {

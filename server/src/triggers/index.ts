@@ -11,7 +11,12 @@ export {
   timerKeys,
   timerSkuKey,
 } from "./redis-timer-store.js";
-export { createTimerHook, type OnApplied, type TimerHookOptions } from "./timer-hook.js";
+export {
+  createTimerForgetHook,
+  createTimerHook,
+  type OnApplied,
+  type TimerHookOptions,
+} from "./timer-hook.js";
 export type {
   ClaimResult,
   FiredTrigger,

@@ -31,3 +31,14 @@ export function createTimerHook(options: TimerHookOptions): OnApplied {
     if (changes.length > 0) await timers.apply(personId, changes);
   };
 }
+
+/**
+ * The profile consumer's hook for a person it finds forgotten
+ * (`ProfileConsumerOptions.onForgotten`): drops their timers, which the timer
+ * hook may have set after Forget dropped them.
+ */
+export function createTimerForgetHook(timers: TimerStore): (personId: string) => Promise<void> {
+  return async (personId) => {
+    await timers.forgetPerson(personId);
+  };
+}
