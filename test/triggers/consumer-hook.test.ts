@@ -38,6 +38,19 @@ const config = resolveTriggerConfig();
 const featureConfig = resolveFeatureConfig();
 const hasher = createIdentifierHasher("test-identity-key-0123456789abcdef");
 
+/** What every consumer here is built with: no catalog, the file's feature config, a recording logger. */
+const consumerBase = (log: EventLog, people: PersonStateStore, identity: IdentityResolver) => ({
+  log,
+  people,
+  hasher,
+  identity,
+  items: () => undefined,
+  features: FEATURES,
+  featureConfig,
+  logger: recordingLogger(),
+  name: "consumer-1",
+});
+
 /** The fixture's events, for `userId`. */
 const forUser = (userId: string, e: PersonEvent): PersonEvent => ({ ...e, userId });
 
@@ -59,15 +72,7 @@ describe("createProfileConsumer({ onApplied })", () => {
     calls = [];
     failures = 0;
     consumer = createProfileConsumer({
-      log,
-      people,
-      hasher,
-      identity,
-      items: () => undefined,
-      features: FEATURES,
-      featureConfig,
-      logger: recordingLogger(),
-      name: "consumer-1",
+      ...consumerBase(log, people, identity),
       async onApplied(personId, events, state) {
         calls.push({ personId, events, state });
         if (failures > 0) {
@@ -203,15 +208,7 @@ describe("createProfileConsumer when Forget lands between its load and its commi
       },
     };
     const consumer = createProfileConsumer({
-      log,
-      people: racing,
-      hasher,
-      identity,
-      items: () => undefined,
-      features: FEATURES,
-      featureConfig,
-      logger: recordingLogger(),
-      name: "consumer-1",
+      ...consumerBase(log, racing, identity),
       onApplied: createTimerHook({ timers, config, now: () => NOW }),
       ...(withForgetHook ? { onForgotten: createTimerForgetHook(timers) } : {}),
     });
