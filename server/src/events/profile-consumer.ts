@@ -146,15 +146,9 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   }
 
   /**
-   * Applies the groups of a batch: one `loadMany`, the features computed here,
-   * one `commitMany`; groups whose person changed meanwhile (a conflict) are
-   * loaded and computed again. Returns the groups that are done (committed,
-   * duplicates or dropped); the rest stay pending and come back later.
-   */
-  /**
    * For a person found forgotten (by the load, or by the commit because Forget
    * landed after the load): Forget again, and `onForgotten`. The consent and
-   * identity writes and `onApplied` above run between the load and the
+   * identity writes and `onApplied` in `applyGroups` run between the load and the
    * commit, so they can land after Forget cleared the person; a crash before
    * the commit leaves them for the redelivery, whose load finds the person
    * forgotten. Both calls are idempotent, and cheap for a person with no keys.
@@ -164,6 +158,12 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
     await onForgotten?.(f.personId);
   };
 
+  /**
+   * Applies the groups of a batch: one `loadMany`, the features computed here,
+   * one `commitMany`; groups whose person changed meanwhile (a conflict) are
+   * loaded and computed again. Returns the groups that are done (committed,
+   * duplicates or dropped); the rest stay pending and come back later.
+   */
   const applyGroups = async (groups: readonly Group[]): Promise<Group[]> => {
     const done: Group[] = [];
     let todo = groups;

@@ -88,11 +88,11 @@ export function personKeys(keyPrefix: string, userId: string): PersonKeys {
 }
 
 // One round trip for everything Decide needs about a person: KEYS[1] is :f,
-// whose field p is the packed profile. Caps whose
-// capped-until is in the past are not active (score > now is active). The
-// granted bits of the consent record (field eff, "<granted>,<denied>,<gpc>")
-// override the profile's; the alias is only read when there is no profile,
-// and is then followed by a second call (merged ids only).
+// whose field p is the packed profile. Caps whose capped-until is in the past
+// are not active (score > now is active). The granted bits of the consent
+// record (field eff, "<granted>,<denied>,<gpc>") override the profile's; the
+// alias is only read when there is no profile, and is then followed by a
+// second call (merged ids only).
 const READ_PERSON_LUA = `
 local profile = redis.call('HGET', KEYS[1], '${PROFILE_FIELD}')
 local capped = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
