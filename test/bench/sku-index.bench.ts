@@ -33,8 +33,9 @@ function main(): void {
   // A request's SKUs as bench:decide sends them: bytes back to back, spread over the catalog.
   const skus = Array.from({ length: CANDIDATES }, (_, i) => syntheticSku((i * 7919) % SKUS));
   const bytes = Buffer.from(skus.join(""), "utf8");
-  const start = new Int32Array(CANDIDATES);
-  const end = new Int32Array(CANDIDATES);
+  // Plain arrays, as a decoded request's CandidateList holds them.
+  const start: number[] = new Array(CANDIDATES);
+  const end: number[] = new Array(CANDIDATES);
   let at = 0;
   skus.forEach((s, i) => {
     start[i] = at;
@@ -51,31 +52,48 @@ function main(): void {
       if (row < 0 || duplicates.firstPosition(row, i) >= 0) throw new Error(`candidate ${i} resolved wrong`);
     }
   };
+  const resolveMany = (): void => {
+    duplicates.begin(CANDIDATES);
+    index.lookupMany(bytes, start, end, CANDIDATES, rows);
+    for (let i = 0; i < CANDIDATES; i++) {
+      const row = rows[i]!;
+      if (row < 0 || duplicates.firstPosition(row, i) >= 0) throw new Error(`candidate ${i} resolved wrong`);
+    }
+  };
   const other = new Float64Array(EVICT_BYTES / 8);
   const evict = (): void => {
     for (let i = 0; i < other.length; i += 8) other[i]! += 1;
   };
-  const perRequest = (between: () => void): number => {
+  const perRequest = (between: () => void, run: () => void = resolve): number => {
     let ns = 0n;
     for (let r = 0; r < REQUESTS; r++) {
       between();
       const t = process.hrtime.bigint();
-      resolve();
+      run();
       ns += process.hrtime.bigint() - t;
     }
     return Number(ns) / REQUESTS / 1000;
   };
   const hot: number[] = [];
   const evicted: number[] = [];
-  perRequest(() => {}); // warm-up: compile both paths
+  const hotBatched: number[] = [];
+  const evictedBatched: number[] = [];
+  perRequest(() => {}); // warm-up: compile every path
+  perRequest(() => {}, resolveMany);
   for (let round = 1; round <= ROUNDS; round++) {
     hot.push(perRequest(() => {}));
     evicted.push(perRequest(evict));
+    if (rows.some((row, i) => index.skuAt(row) !== skus[i])) throw new Error("rows do not match the SKUs");
+    rows.fill(-1);
+    hotBatched.push(perRequest(() => {}, resolveMany));
+    evictedBatched.push(perRequest(evict, resolveMany));
+    if (rows.some((row, i) => index.skuAt(row) !== skus[i]))
+      throw new Error("batched rows do not match the SKUs");
     say(
-      `round ${round}: hot ${hot.at(-1)!.toFixed(2)} µs, evicted ${evicted.at(-1)!.toFixed(2)} µs per request`,
+      `round ${round}: one by one hot ${hot.at(-1)!.toFixed(2)} µs, evicted ${evicted.at(-1)!.toFixed(2)} µs; ` +
+        `batched hot ${hotBatched.at(-1)!.toFixed(2)} µs, evicted ${evictedBatched.at(-1)!.toFixed(2)} µs per request`,
     );
   }
-  if (rows.some((row, i) => index.skuAt(row) !== skus[i])) throw new Error("rows do not match the SKUs");
   const round2 = (x: number) => Number(x.toFixed(2));
   console.log(
     JSON.stringify({
@@ -83,6 +101,8 @@ function main(): void {
       candidates: CANDIDATES,
       hot_us: round2(median(hot)),
       evicted_us: round2(median(evicted)),
+      hot_batched_us: round2(median(hotBatched)),
+      evicted_batched_us: round2(median(evictedBatched)),
       machine: machine(),
     }),
   );

@@ -52,6 +52,43 @@ describe("SkuIndex", () => {
     );
   });
 
+  it("should answer lookupMany as a Map would, for a request's SKUs back to back in one buffer", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: "grapheme", minLength: 1, maxLength: 24 }), { maxLength: 300 }),
+        fc.array(fc.string({ unit: "grapheme", maxLength: 24 }), { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 120 }),
+        (inserted, absent, picks) => {
+          const index = newIndex(8);
+          const map = new Map<string, number>();
+          inserted.forEach((s, row) => {
+            index.insert(s, row);
+            map.set(s, row);
+          });
+          const pool = [...inserted, ...absent];
+          const asked = pool.length === 0 ? [] : picks.map((p) => pool[p % pool.length]!);
+          // Framed like a request: other bytes before, between and after the SKUs.
+          const parts: Buffer[] = [Buffer.from("##")];
+          const start: number[] = [];
+          const end: number[] = [];
+          let at = 2;
+          for (const s of asked) {
+            const b = Buffer.from(s, "utf8");
+            start.push(at);
+            end.push(at + b.length);
+            parts.push(b, Buffer.from("|"));
+            at += b.length + 1;
+          }
+          const out = new Int32Array(asked.length + 3).fill(77);
+          index.lookupMany(Buffer.concat(parts), start, end, asked.length, out);
+          expect(Array.from(out.subarray(0, asked.length))).toEqual(asked.map((s) => map.get(s) ?? -1));
+          expect(Array.from(out.subarray(asked.length))).toEqual([77, 77, 77]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("should tell apart SKUs that share the bytes kept in the table slot (16) and differ after them", () => {
     const index = newIndex(4);
     const head = "0123456789abcdef";

@@ -87,9 +87,19 @@ export class ResidentCatalog {
     return this.index.lookup(sku);
   }
 
-  /** Row of the SKU whose UTF-8 bytes are `bytes[start, end)`, or -1 (the hot path). */
-  rowOfBytes(bytes: Uint8Array, start: number, end: number): number {
-    return this.index.lookupBytes(bytes, start, end);
+  /**
+   * Rows of `count` SKUs given as byte ranges of `bytes` (a request's
+   * candidates), into `out`; -1 for a SKU not in the catalog (the hot path; see
+   * `SkuIndex.lookupMany` for why all at once).
+   */
+  rowsOfBytes(
+    bytes: Uint8Array,
+    start: readonly number[],
+    end: readonly number[],
+    count: number,
+    out: Int32Array,
+  ): void {
+    this.index.lookupMany(bytes, start, end, count, out);
   }
 
   /** SKU of a row. */

@@ -303,11 +303,12 @@ class KernelScorer implements Scorer {
     const cands = job.candidates;
     const n = cands.count;
     if (n > 0) {
+      const rows = slot.candItems;
+      catalog.rowsOfBytes(cands.bytes, cands.start, cands.end, n, rows);
       const duplicates = this.duplicates;
       duplicates.begin(n);
       for (let i = 0; i < n; i++) {
-        const row = catalog.rowOfBytes(cands.bytes, cands.start[i]!, cands.end[i]!);
-        slot.candItems[i] = row;
+        const row = rows[i]!;
         if (row < 0) continue;
         const first = duplicates.firstPosition(row, i);
         if (first >= 0) throw invalidField(`candidates[${i}].sku`, `duplicate of candidates[${first}]`);
