@@ -26,6 +26,8 @@
  * one of the versions in play; any failed call fails the bench.
  *
  *   npm run bench:decide   (after npm run build; needs redis-server and h2load)
+ *   BENCH_CPU_PROFILE=/tmp/p node dist/test/bench/decide.bench.js
+ *     (also writes a CPU profile of the server thread per Decide round at the maximum)
  *
  * Prints human-readable lines, then one JSON line:
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
@@ -39,6 +41,7 @@ import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
+import { profiled } from "./support/cpu-profile.js";
 import { startEchoAndDecide } from "./support/echo-and-decide.js";
 import { runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES } from "./support/search-request.js";
@@ -67,6 +70,12 @@ const CURVE_SHARES = (process.env.BENCH_CURVE_SHARES ?? "")
   .filter((x) => x.trim() !== "")
   .map(Number);
 
+/**
+ * A directory to write CPU profiles of the server thread into: one of
+ * Decide's closed-model rounds at its maximum (`decide-max-<round>`). Empty:
+ * no profiling (the profiler costs the thread a few per cent).
+ */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE ?? "";
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Most unmeasured seconds at a fixed rate before its window (see `warmUpAt`). */
@@ -136,7 +145,9 @@ async function main(): Promise<void> {
       let h2Succeeded = 0;
       for (let round = 1; round <= ROUNDS; round++) {
         const e = await runH2load({ ...closed, url: echoUrl });
-        const d = await runH2load({ ...closed, url: decideUrl });
+        const d = await profiled(CPU_PROFILE_DIR, `decide-max-${round}`, () =>
+          runH2load({ ...closed, url: decideUrl }),
+        );
         echoRps.push(e.rps);
         decideRps.push(d.rps);
         h2Succeeded += d.succeeded;
