@@ -51,7 +51,7 @@ import { createLogger, type LogLevel } from "./log.js";
 import { createMemoryProfileStore } from "./profile/memory-profile-store.js";
 import { createRedisProfileStore } from "./profile/redis-profile-store.js";
 import { createRedisClient, redactRedisUrl } from "./redis/create-redis-client.js";
-import { applyV8Tuning } from "./runtime/v8-tuning.js";
+import { applyV8Tuning, missingStartFlags } from "./runtime/v8-tuning.js";
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -141,6 +141,13 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const demo = args.includes("--demo");
   const log = createLogger(logLevel(process.env.LOG_LEVEL));
+  const missing = missingStartFlags();
+  if (missing.length > 0) {
+    log.warn("started without V8 flags the server is tuned for: expect longer pauses under load", {
+      missing: missing.join(" "),
+      run: `node ${missing.join(" ")} dist/server/src/main.js`,
+    });
+  }
   const redisUrl = process.env.REDIS_URL ?? "";
   const options: Partial<ServerOptions> = {
     host: process.env.HOST ?? DEFAULT_SERVER_OPTIONS.host,

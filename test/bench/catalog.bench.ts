@@ -26,6 +26,7 @@ import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { grpcFrame, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 import { median, quantile } from "./support/stats.js";
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 100_000);
@@ -33,6 +34,8 @@ const FEATURES = 64;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
   const servers: RelevanceServer[] = [];

@@ -34,6 +34,7 @@ import { startRedisServer } from "../support/redis-process.js";
 import { startEchoAndDecide } from "./support/echo-and-decide.js";
 import { type H2loadResult, runAtRate, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 import { machine, processCpu, processCpuUs, quantile } from "./support/stats.js";
 
 const ITEMS = 100_000;
@@ -57,6 +58,8 @@ interface PhaseCost {
 }
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   applyV8Tuning();
   const redisServer = await startRedisServer();
   try {

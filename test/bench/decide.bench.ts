@@ -46,6 +46,7 @@ import { startEchoAndDecide } from "./support/echo-and-decide.js";
 import { runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 import { cpuShare, cpuTimes, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -118,6 +119,8 @@ async function atSteadyRate(
 }
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   // The server shares this process: run it with the V8 settings main.ts uses.
   applyV8Tuning();
   const redisServer = await startRedisServer();

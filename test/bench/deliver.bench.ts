@@ -37,6 +37,7 @@ import { deliverWithKillRestart, enqueueDecisions } from "../delivery/support/ki
 import { person } from "../policy/support/people.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { startServerProcess } from "../support/server-process.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 30_000);
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 5_000);
@@ -46,6 +47,8 @@ const PREFIX = "rl:";
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
   const dir = await mkdtemp(join(tmpdir(), "relevance-bench-deliver-"));

@@ -58,6 +58,7 @@ import { grpcFrame, runH2load } from "./support/h2load.js";
 import { type CallSample, runOpenLoad } from "./support/open-load.js";
 import { searchRequest } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 import { machine, quantile } from "./support/stats.js";
 
 const RATE = Number(process.env.FAULTS_RATE ?? 1000);
@@ -440,6 +441,8 @@ async function sigterm(address: string, server: ChildProcess, reqs: Buffer[]) {
 }
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   let redis = await startRedisServer();
   say(`seeding ${ITEMS} items and ${PROFILES} profiles into a private redis on port ${redis.port}…`);
   await seedRedis(redis.url, { items: ITEMS, profiles: PROFILES, seed: 42, features: 64 });

@@ -26,7 +26,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
+import { applyV8Tuning, V8_START_FLAGS } from "../../server/src/runtime/v8-tuning.js";
 import { startRedisServer } from "../support/redis-process.js";
 import { startEchoAndDecide } from "./support/echo-and-decide.js";
 import { runH2load } from "./support/h2load.js";
@@ -179,7 +179,9 @@ async function parent(): Promise<void> {
     `bench:gc on ${machine()}: Echo and Decide at ${RATES.join(", ")} calls/s, ${SECONDS} s each${NODE_ARGS.length > 0 ? `, server flags ${NODE_ARGS.join(" ")}` : ""}…`,
   );
   const out = await new Promise<string>((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--trace-gc-nvp", ...NODE_ARGS, fileURLToPath(import.meta.url)], {
+    // The server's start flags first: a flag in BENCH_GC_NODE_ARGS comes later and wins.
+    const args = [...V8_START_FLAGS, "--trace-gc-nvp", ...NODE_ARGS, fileURLToPath(import.meta.url)];
+    const proc = spawn(process.execPath, args, {
       env: { ...process.env, BENCH_GC_CHILD: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -203,7 +205,7 @@ async function parent(): Promise<void> {
     );
   }
   process.stdout.write(
-    `${JSON.stringify({ machine: machine(), node_args: NODE_ARGS, seconds_per_phase: SECONDS, phases })}\n`,
+    `${JSON.stringify({ machine: machine(), node_args: [...V8_START_FLAGS, ...NODE_ARGS], seconds_per_phase: SECONDS, phases })}\n`,
   );
 }
 

@@ -37,6 +37,7 @@ import { ECHO_PATH } from "./support/echo-service.js";
 import { grpcFrame, runAtRate, runH2load } from "./support/h2load.js";
 import { personalisedSearch } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
+import { rerunWithStartFlags } from "./support/start-flags.js";
 import { cpuShare, cpuTimes, machine, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -96,6 +97,8 @@ async function lastDecisionId(redis: Redis): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // The server runs in this process: with the V8 flags it starts with.
+  if (await rerunWithStartFlags()) return;
   const redisServer = await startRedisServer();
   const redis = await createRedisClient(redisServer.url);
   const script = new URL("./support/cluster-main.js", import.meta.url).pathname;

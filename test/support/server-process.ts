@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { status } from "@grpc/grpc-js";
 import { DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import { V8_START_FLAGS } from "../../server/src/runtime/v8-tuning.js";
 
 /** The HMAC key benchmark servers hash identifiers with. */
 export const BENCH_IDENTITY_KEY = "bench-identity-key-0123456789abcdef";
@@ -9,7 +10,8 @@ export const BENCH_IDENTITY_KEY = "bench-identity-key-0123456789abcdef";
 /**
  * Starts the real server (`node dist/server/src/main.js`) on `port` against
  * `redisUrl`, with `env` on top, and waits until Decide answers.
- * BENCH_SERVER_NODE_ARGS: extra node flags for it (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * It runs with the V8 flags a server starts with (`V8_START_FLAGS`); BENCH_SERVER_NODE_ARGS:
+ * extra node flags for it (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  * `script` runs instead of main.js (bench:processes starts it through node:cluster).
  */
 export async function startServerProcess(
@@ -20,7 +22,7 @@ export async function startServerProcess(
   script: string = new URL("../../server/src/main.js", import.meta.url).pathname,
 ): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+  const child = spawn(process.execPath, [...V8_START_FLAGS, ...nodeArgs, script, ...args], {
     env: {
       ...process.env,
       REDIS_URL: redisUrl,

@@ -21,6 +21,36 @@ import { setFlagsFromString } from "node:v8";
  */
 export const V8_FLAGS: readonly string[] = ["--no-allocation-site-pretenuring"];
 
+/**
+ * V8 flags that only take effect on the command line, because V8 reads them
+ * when it sets the heap up: the commands that start a server pass them
+ * (`npm start`, `npm run demo`, the benchmarks, `startServerProcess`), and
+ * `main.ts` warns when they are missing (`missingStartFlags`).
+ *
+ * `--max-semi-space-size=8`: young generation semi-spaces of 8 MB instead of
+ * Node 20's 16. V8 starts marking the old generation early when the room left
+ * in it is smaller than the young generation; with 16 MB semi-spaces and a
+ * live heap of ~23 MB that brought a mark-compact every 0.3–2 s at half of
+ * Decide's maximum, pausing the thread 10–100 ms. bench:decide on the Intel
+ * Xeon host, 2026-11-25 (RESULTS.md): with the flag 0 mark-compacts in the
+ * half-rate window in every run; without it 2–5 in most.
+ * `v8.setFlagsFromString` at run time does not resize the young generation.
+ */
+export const V8_START_FLAGS: readonly string[] = ["--max-semi-space-size=8"];
+
+/**
+ * The `V8_START_FLAGS` this process was started without: each flag's name is
+ * looked for in `execArgv` and `NODE_OPTIONS` (any value counts, so an
+ * operator may choose another size).
+ */
+export function missingStartFlags(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? "",
+): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((a) => a.split("=")[0]!.replaceAll("_", "-"));
+  return V8_START_FLAGS.filter((flag) => !given.includes(flag.split("=")[0]!));
+}
+
 /** Applies `V8_FLAGS` to this process (all its isolates, worker threads included). */
 export function applyV8Tuning(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
