@@ -60,9 +60,7 @@ export class SkuIndex {
 
   /** Row of the SKU whose UTF-8 bytes are `bytes[start, end)`, or -1. */
   lookupBytes(bytes: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-    return this.probe(h, bytes, start, end);
+    return this.probe(hashRange(bytes, start, end), bytes, start, end);
   }
 
   /**
@@ -82,12 +80,7 @@ export class SkuIndex {
   ): void {
     if (this.hashes.length < count) this.hashes = new Int32Array(nextPowerOfTwo(count));
     const hashes = this.hashes;
-    for (let i = 0; i < count; i++) {
-      let h = 0x811c9dc5;
-      const e = end[i]!;
-      for (let b = start[i]!; b < e; b++) h = Math.imul(h ^ bytes[b]!, 0x01000193);
-      hashes[i] = h;
-    }
+    for (let i = 0; i < count; i++) hashes[i] = hashRange(bytes, start[i]!, end[i]!);
     // The touch reads the home slot's row + 1: 0 there (an empty slot) already
     // answers -1, anything else is probed.
     const table = this.table;
@@ -145,7 +138,7 @@ export class SkuIndex {
     this.rows[2 * row] = off;
     this.rows[2 * row + 1] = bytes.length;
     if ((this.size + 1) * 2 > this.mask + 1) this.growTable();
-    const h = hashOf(bytes);
+    const h = hashRange(bytes, 0, bytes.length);
     const slot = freeSlot(this.table, this.mask, h);
     const at = SLOT_INTS * slot;
     this.table[at] = h;
@@ -213,9 +206,10 @@ function freeSlot(table: Int32Array, mask: number, h: number): number {
   return slot;
 }
 
-function hashOf(bytes: Uint8Array): number {
+/** FNV-1a of `bytes[start, end)`: the one hash the table is built and probed with. */
+function hashRange(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h;
 }
 
