@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import { missingStartFlags } from "../../../server/src/runtime/v8-tuning.js";
 
 /**
@@ -17,7 +18,8 @@ export async function rerunWithStartFlags(): Promise<boolean> {
     stdio: "inherit",
   });
   const code = await new Promise<number>((resolve) => {
-    child.on("exit", (c, signal) => resolve(c ?? (signal === null ? 1 : 128)));
+    // A child killed by a signal exits the way a shell reports it: 128 + the signal number.
+    child.on("exit", (c, signal) => resolve(c ?? (signal === null ? 1 : 128 + constants.signals[signal])));
   });
   process.exitCode = code;
   return true;
