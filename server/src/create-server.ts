@@ -259,6 +259,7 @@ export async function createServer(
     features: options.features,
     threads: options.threads,
     inlineMaxCandidates: options.inlineMaxCandidates,
+    lane: options.scoringLane,
     inlineMaxCatalogItems: options.inlineMaxCatalogItems,
     maxCandidates: options.maxCandidates,
     maxLimit: options.maxLimit,

@@ -28,6 +28,8 @@
  *   npm run bench:decide   (after npm run build; needs redis-server and h2load)
  *   BENCH_CPU_PROFILE=/tmp/p node dist/test/bench/decide.bench.js
  *     (also writes a CPU profile of the server thread per Decide round at the maximum)
+ *   BENCH_SCORING_LANE=0 node dist/test/bench/decide.bench.js
+ *     (small jobs scored on the server thread only: the lane's A/B)
  *
  * Prints human-readable lines, then one JSON line:
  *   {"echo_rps","decide_rps","ratio","decide_p99_ms_at_half","policy",…}
@@ -37,6 +39,7 @@ import type { create } from "@bufbuild/protobuf";
 import { type DecideRequestSchema, DecisionService } from "../../server/src/gen/relevance/v1/decision_pb.js";
 import { PolicyService } from "../../server/src/gen/relevance/v1/policy_pb.js";
 import { createServiceClient } from "../../server/src/grpc/service-client.js";
+import type { PipelineStats } from "../../server/src/pipeline/decision-pipeline.js";
 import { loadPolicyFile } from "../../server/src/policy/parse-policy.js";
 import { createRedisClient } from "../../server/src/redis/create-redis-client.js";
 import { applyV8Tuning } from "../../server/src/runtime/v8-tuning.js";
@@ -47,7 +50,7 @@ import { runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { rerunWithStartFlags } from "./support/start-flags.js";
-import { cpuShare, cpuTimes, median, quantile } from "./support/stats.js";
+import { cpuShare, cpuTimes, mainThreadCpuUs, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
@@ -146,17 +149,25 @@ async function main(): Promise<void> {
       const decideRps: number[] = [];
       let decidedBefore = server.pipeline.stats.decisions;
       let h2Succeeded = 0;
+      const laneShares: number[] = [];
+      const threadUsAtMax: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
         const e = await runH2load({ ...closed, url: echoUrl });
+        const where = scoredWhere(server.pipeline.stats);
+        const thread = serverThreadCost(server.pipeline.stats);
         const d = await profiled(CPU_PROFILE_DIR, `decide-max-${round}`, () =>
           runH2load({ ...closed, url: decideUrl }),
         );
+        const threadUs = thread.usPerDecisionSince(server.pipeline.stats);
+        threadUsAtMax.push(threadUs);
         echoRps.push(e.rps);
         decideRps.push(d.rps);
         h2Succeeded += d.succeeded;
         if (e.failed + d.failed > 0) throw new Error(`failed streams: echo ${e.failed}, decide ${d.failed}`);
+        const laneShare = where.laneShareSince(server.pipeline.stats);
+        laneShares.push(laneShare);
         say(
-          `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)})`,
+          `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)}; server thread ${threadUs.toFixed(0)} µs a decision; ${(100 * laneShare).toFixed(0)} % scored on the lane)`,
         );
       }
       // h2load sees HTTP 200 even for a gRPC error: count successes on the server.
@@ -176,7 +187,11 @@ async function main(): Promise<void> {
       decidedBefore = server.pipeline.stats.decisions;
       const cpuBefore = cpuTimes();
       const gc = watchGc();
+      const whereAtHalf = scoredWhere(server.pipeline.stats);
+      const threadAtHalf = serverThreadCost(server.pipeline.stats);
       const open = await runAtRate(openLoad, half, 5);
+      const laneShareAtHalf = whereAtHalf.laneShareSince(server.pipeline.stats);
+      const threadUsAtHalf = threadAtHalf.usPerDecisionSince(server.pipeline.stats);
       const gcAtHalf = gc.stop();
       // Share of CPU time the hypervisor stole: noise a reader should see.
       const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
@@ -219,7 +234,7 @@ async function main(): Promise<void> {
       const p50 = quantile(open.latenciesMs, 0.5);
       const p99 = quantile(open.latenciesMs, 0.99);
       say(
-        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s after ${warmUpS} s of warm-up: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s after ${warmUpS} s of warm-up: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; server thread ${threadUsAtHalf.toFixed(0)} µs a decision; ${(100 * laneShareAtHalf).toFixed(0)} % scored on the lane`,
       );
       say(
         `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms`,
@@ -277,6 +292,11 @@ async function main(): Promise<void> {
           gc_major_at_half: gcAtHalf.major,
           gc_major_max_pause_ms_at_half: Number(gcAtHalf.majorMaxMs.toFixed(2)),
           gc_minor_max_pause_ms_at_half: Number(gcAtHalf.minorMaxMs.toFixed(2)),
+          scoring_lane: process.env.BENCH_SCORING_LANE !== "0",
+          lane_share_at_max: Number(median(laneShares).toFixed(3)),
+          lane_share_at_half: Number(laneShareAtHalf.toFixed(3)),
+          thread_us_per_decision_at_max: Number(median(threadUsAtMax).toFixed(1)),
+          thread_us_per_decision_at_half: Number(threadUsAtHalf.toFixed(1)),
           decide_p99_ms_at_50: p99At(0.5),
           decide_p99_ms_at_70: p99At(0.7),
           decide_p99_ms_at_90: p99At(0.9),
@@ -306,6 +326,37 @@ interface GcSeen {
   majorMaxMs: number;
   minor: number;
   minorMaxMs: number;
+}
+
+/** Where the scorer ran decisions from now on: `laneShareSince` is the lane's share of those scored since. */
+function scoredWhere(stats: Readonly<PipelineStats>): {
+  laneShareSince(now: Readonly<PipelineStats>): number;
+} {
+  const { inline, laned, pooled } = stats;
+  return {
+    laneShareSince: (now) => {
+      const scored = now.inline - inline + (now.laned - laned) + (now.pooled - pooled);
+      return scored === 0 ? 0 : (now.laned - laned) / scored;
+    },
+  };
+}
+
+/**
+ * CPU µs of the server's thread (this process's main thread: the bench hosts
+ * the server) per decision made since now: what bounds Decide's maximum, and a
+ * figure the machine's other load disturbs far less than a rate.
+ */
+function serverThreadCost(stats: Readonly<PipelineStats>): {
+  usPerDecisionSince(now: Readonly<PipelineStats>): number;
+} {
+  const cpu0 = mainThreadCpuUs();
+  const decisions0 = stats.decisions;
+  return {
+    usPerDecisionSince: (now) => {
+      const decided = now.decisions - decisions0;
+      return decided === 0 ? 0 : (mainThreadCpuUs() - cpu0) / decided;
+    },
+  };
 }
 
 function watchGc(): { peek(): GcSeen; stop(): GcSeen } {

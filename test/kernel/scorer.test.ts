@@ -5,16 +5,15 @@ import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
 import type { ScoreParts } from "../../core-wasm/src/score-parts.js";
 import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
-import { createRng, generateCatalog, syntheticSku } from "../../server/src/demo/synthetic.js";
-import { candidatesFromStrings, NO_CANDIDATES } from "../../server/src/domain/candidate-list.js";
-import { Channel } from "../../server/src/domain/channel.js";
+import { generateCatalog } from "../../server/src/demo/synthetic.js";
+import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import {
   createScorer,
   type ScoredItem,
   type ScoreJob,
   type ScoreResult,
 } from "../../server/src/scoring/scorer.js";
-import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
+import { baseScoreJob, scoreJobArb } from "./score-job-fixture.js";
 
 const FEATURES = 16;
 // Large enough that a pooled catalog scan is split into two shards (one per 1024 items, at most one per thread).
@@ -41,82 +40,8 @@ const scorer = createScorer({
 });
 afterAll(() => scorer.close());
 
-const BASE_JOB: ScoreJob = {
-  candidates: NO_CANDIDATES,
-  k: 10,
-  explain: true,
-  storeId: "",
-  channel: Channel.WEB,
-  blockReason: 0,
-  model: defaultScoringModel(FEATURES, 0.05),
-  person: null,
-  capped: [],
-  redeemed: [],
-  categoryBoost: null,
-};
-
-/**
- * Random jobs: the shape from fast-check (so failures shrink), the bulk values
- * uniform from a seeded PRNG (fast-check's numbers cluster on 0 and ±1, which
- * hides terms that are dropped or misweighted).
- */
-const jobArb: fc.Arbitrary<ScoreJob> = fc
-  .record({
-    seed: fc.integer(),
-    catalogScan: fc.boolean(),
-    candidates: fc.integer({ min: 1, max: 400 }),
-    k: fc.integer({ min: 1, max: 100 }),
-    storeId: fc.constantFrom("", "store-001", "store-404"),
-    channel: fc.constantFrom(Channel.WEB, Channel.PAID_MEDIA),
-    personalized: fc.boolean(),
-    boosted: fc.boolean(),
-    exclusions: fc.integer({ min: 0, max: 8 }),
-  })
-  .map((shape): ScoreJob => {
-    const rnd = createRng(shape.seed);
-    const uniform = (min: number, max: number): number => min + (max - min) * rnd();
-    const floats = (n: number, min: number, max: number) =>
-      Float32Array.from({ length: n }, () => uniform(min, max));
-    const rows = new Set<number>();
-    // Rows past the catalog are unknown SKUs.
-    while (!shape.catalogScan && rows.size < shape.candidates) rows.add(Math.floor(uniform(0, ITEMS + 20)));
-    const skus = (n: number) => Array.from({ length: n }, () => syntheticSku(Math.floor(uniform(0, ITEMS))));
-    return {
-      candidates: shape.catalogScan
-        ? NO_CANDIDATES
-        : candidatesFromStrings(
-            [...rows].map((row) => syntheticSku(row)),
-            [...rows].map(() => uniform(-1, 1)),
-          ),
-      k: shape.k,
-      explain: true,
-      storeId: shape.storeId,
-      channel: shape.channel,
-      blockReason: 0,
-      model: {
-        version: "random",
-        weights: floats(FEATURES, -2, 2),
-        wBase: uniform(-1, 2),
-        wAffinity: uniform(-1, 2),
-        wPrice: uniform(-1, 2),
-        priceScale: uniform(0, 3),
-        wMargin: uniform(-1, 2),
-        wPopularity: uniform(-1, 2),
-        marginFloor: uniform(-0.5, 0.3),
-      },
-      person: shape.personalized
-        ? {
-            vector: floats(FEATURES, -1, 1),
-            categoryAffinity: floats(CATEGORY_SLOTS, 0, 1),
-            priceAnchor: uniform(0, 7),
-            discountSensitivity: uniform(0, 1),
-          }
-        : null,
-      capped: skus(shape.exclusions),
-      redeemed: skus(shape.exclusions >> 1),
-      categoryBoost: shape.boosted ? floats(CATEGORY_SLOTS, -1, 1) : null,
-    };
-  });
+const BASE_JOB = baseScoreJob(FEATURES);
+const jobArb = scoreJobArb({ features: FEATURES, items: ITEMS });
 
 /** Sum of the parts in plain f64, in declaration order — not the kernel's order. */
 function sumOf(p: ScoreParts): number {

@@ -952,10 +952,13 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
     });
   });
 
-  describe("pooled and inline scoring", () => {
+  describe("pooled, laned and inline scoring", () => {
     let pooledTarget: StoreTarget;
+    let lanedTarget: StoreTarget;
     let inlineTarget: StoreTarget;
     let pooled: TestServer;
+    /** Candidate jobs on the scoring lane whenever two reach scoring in one turn; catalog scans on the pool. */
+    let laned: TestServer;
     let inline: TestServer;
     const catalog = generateCatalog({ items: 2100, stores: 4, features: FEATURES, seed: 5 }).map(
       itemFromDomain,
@@ -965,6 +968,7 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
 
     beforeAll(async () => {
       pooledTarget = await storeTarget(kind);
+      lanedTarget = await storeTarget(kind);
       inlineTarget = await storeTarget(kind);
       pooled = await startTestServer(pooledTarget, {
         threads: 2,
@@ -972,20 +976,28 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
         inlineMaxCatalogItems: 0,
         maxCandidates: 64,
       });
+      laned = await startTestServer(lanedTarget, {
+        threads: 1,
+        inlineMaxCandidates: 64,
+        inlineMaxCatalogItems: 0,
+        maxCandidates: 64,
+      });
       inline = await startTestServer(inlineTarget, { threads: 0, maxCandidates: 64 });
-      for (const s of [pooled, inline]) {
+      for (const s of [pooled, laned, inline]) {
         await upsert(s, catalog, 300);
         await s.server.profiles.putProfiles(profiles);
       }
     });
     afterAll(async () => {
       await pooled?.close();
+      await laned?.close();
       await inline?.close();
       await pooledTarget?.cleanup();
+      await lanedTarget?.cleanup();
       await inlineTarget?.cleanup();
     });
 
-    it("should decide identically on the pool and inline", async () => {
+    it("should decide identically on the pool, on the lane and inline", async () => {
       const requestArb = fc.record({
         userId: fc.constantFrom(...profiles.map((p) => p.userId), "u-nobody"),
         channel: fc.constantFrom(1, 2, 3, 4, 5, 6, 7) as fc.Arbitrary<Channel>,
@@ -1009,14 +1021,17 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
       });
       await fc.assert(
         fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 4 }), async (reqs) => {
-          // Concurrent calls, so pooled ones share the pool and its request slots.
-          const [a, b] = await Promise.all([
+          // Concurrent calls, so pooled ones share the pool and its request
+          // slots, and laned ones reach scoring in one turn and share the lane.
+          const [a, l, b] = await Promise.all([
             Promise.all(reqs.map((q) => pooled.decision.decide(q))),
+            Promise.all(reqs.map((q) => laned.decision.decide(q))),
             Promise.all(reqs.map((q) => inline.decision.decide(q))),
           ]);
           a.forEach((ra, i) => {
             const rb = b[i]!;
             expect({ ...ra, decisionId: "" }).toEqual({ ...rb, decisionId: "" });
+            expect({ ...l[i]!, decisionId: "" }).toEqual({ ...rb, decisionId: "" });
             expectRanked(ra, reqs[i]!.limit === 0 ? 20 : reqs[i]!.limit!);
           });
         }),
@@ -1027,10 +1042,15 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
       expect(ps.inline).toBe(0);
       expect(ps.pooled).toBe(ps.decisions);
       expect(inline.server.pipeline.stats.pooled).toBe(0);
+      expect(inline.server.pipeline.stats.laned).toBe(0);
+      const ls = laned.server.pipeline.stats;
+      expect(ls.laned).toBeGreaterThan(0);
+      expect(ls.pooled).toBeGreaterThan(0);
+      expect(ls.laned + ls.pooled + ls.inline).toBe(ls.decisions);
     });
 
     it("should return the default limit of 20 items from a large catalog", async () => {
-      for (const s of [pooled, inline]) {
+      for (const s of [pooled, laned, inline]) {
         const r = await s.decision.decide({
           userId: profiles[0]!.userId,
           channel: Channel.WEB,
@@ -1042,7 +1062,7 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
     });
 
     it("should have logged no internal error", () => {
-      expect([...pooled.errors, ...inline.errors]).toEqual([]);
+      expect([...pooled.errors, ...laned.errors, ...inline.errors]).toEqual([]);
     });
   });
 });

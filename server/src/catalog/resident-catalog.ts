@@ -4,7 +4,7 @@ import type { CatalogItem } from "../domain/catalog-item.js";
 import { categorySlot } from "../domain/category-slot.js";
 import { DecisionError, exceedsLimit } from "../errors/index.js";
 import { type CatalogItemFacts, ItemFactColumns } from "./item-fact-columns.js";
-import { SkuIndex } from "./sku-index.js";
+import { SkuIndex, type SkuTableLocation } from "./sku-index.js";
 
 /** A stock change for one SKU, network-wide (`storeId` empty) or at one store. */
 export interface StockChange {
@@ -94,12 +94,17 @@ export class ResidentCatalog {
    */
   rowsOfBytes(
     bytes: Uint8Array,
-    start: readonly number[],
-    end: readonly number[],
+    start: ArrayLike<number>,
+    end: ArrayLike<number>,
     count: number,
     out: Int32Array,
   ): void {
     this.index.lookupMany(bytes, start, end, count, out);
+  }
+
+  /** Where the SKU index is in kernel memory now, for a scoring worker to read it. */
+  get skuLocation(): SkuTableLocation {
+    return this.index.location;
   }
 
   /** SKU of a row. */

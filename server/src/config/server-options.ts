@@ -39,6 +39,12 @@ export interface ServerOptions {
   threads: number;
   /** Candidate lists up to this size are scored inline (measured: `npm run bench:crossover`; the pool first won at 500 and at 1000 candidates in two runs). @default 750 */
   inlineMaxCandidates: number;
+  /**
+   * Score small candidate jobs on the scoring lane's worker while Decide calls
+   * queue, inline while the server is quiet (needs `threads` > 0; see
+   * server/src/scoring/scoring-lane.ts). @default true
+   */
+  scoringLane: boolean;
   /** Catalog scans over at most this many items run inline. @default 4096 */
   inlineMaxCatalogItems: number;
   /** Pool tasks queued beyond this run inline, flagged POOL_SATURATED. @default 64 */
@@ -202,6 +208,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   features: 64,
   threads: availableParallelism(),
   inlineMaxCandidates: 750,
+  scoringLane: true,
   inlineMaxCatalogItems: 4096,
   maxPoolQueue: 64,
   maxCandidates: 5000,

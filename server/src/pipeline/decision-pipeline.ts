@@ -96,6 +96,8 @@ export interface PipelineStats {
   /** Calls whose work stopped because the caller's deadline passed or it cancelled. */
   abandoned: number;
   pooled: number;
+  /** Decisions scored on the scoring lane's worker (see Scorer.score). */
+  laned: number;
   inline: number;
   /** Decisions answered empty by policy (quiet hours, eligibility, caps, consent). */
   suppressed: number;
@@ -124,6 +126,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     fallbacks: 0,
     abandoned: 0,
     pooled: 0,
+    laned: 0,
     inline: 0,
     suppressed: 0,
     capDenials: 0,
@@ -301,6 +304,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         });
       if (observe !== undefined) observe("score", performance.now() - t0);
       if (result.ran === "pool") stats.pooled++;
+      else if (result.ran === "lane") stats.laned++;
       else stats.inline++;
       if (result.saturated) degradations = [...degradations, Degradation.POOL_SATURATED];
       const excluded: ExcludedItem[] = req.explain

@@ -10,6 +10,7 @@ import { type CandidateList, candidateSku } from "../domain/candidate-list.js";
 import { DecisionError, invalidField } from "../errors/index.js";
 import { DuplicateRows } from "./duplicate-rows.js";
 import { scorePartsRequest } from "./score-parts-request.js";
+import { DUPLICATE, LANE_KEY_BYTES, type LaneSlot, ScoringLane } from "./scoring-lane.js";
 import type { ScoringModel } from "./scoring-model.js";
 import { createSlotTable, EXPIRED, type SlotTableViews, slotTableViews } from "./slot-table.js";
 
@@ -83,17 +84,19 @@ export interface ScoreResult {
   readonly items: readonly ScoredItem[];
   /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
   readonly excluded: readonly ExcludedSku[];
-  /** Where the kernel ran: "inline" on the server thread, or "pool". */
-  readonly ran: "inline" | "pool";
+  /** Where the kernel ran: "inline" on the server thread, on the scoring "lane", or on the "pool". */
+  readonly ran: Ran;
   /** True when the pool was full and the job ran inline instead. */
   readonly saturated: boolean;
 }
+
+export type Ran = "inline" | "lane" | "pool";
 
 /** A ScoreResult, its properties in one order (one hidden class: see `decisionOf` on object spread). */
 function scoreResult(
   items: readonly ScoredItem[],
   excluded: readonly ExcludedSku[],
-  ran: "inline" | "pool",
+  ran: Ran,
   saturated: boolean,
 ): ScoreResult {
   return { items, excluded, ran, saturated };
@@ -115,8 +118,17 @@ export interface ScorerOptions {
    * @default os.availableParallelism()
    */
   readonly threads: number;
-  /** Candidate jobs up to this size run inline (measured by `npm run bench:crossover`). */
+  /**
+   * Candidate jobs up to this size run on the server thread, or on the scoring
+   * lane when the server is busy (measured by `npm run bench:crossover`);
+   * larger ones go to the pool.
+   */
   readonly inlineMaxCandidates: number;
+  /**
+   * Hand small candidate jobs to the scoring lane's worker while Decide calls
+   * queue (needs `threads` > 0). @default true
+   */
+  readonly lane?: boolean;
   /** Catalog scans over at most this many items run inline. */
   readonly inlineMaxCatalogItems: number;
   readonly maxCandidates: number;
@@ -128,9 +140,10 @@ export interface ScorerOptions {
 
 /**
  * Scores, constrains and ranks with the WASM kernel. Small jobs run inline on
- * the server thread (a pool round trip costs more than the scoring); large
- * candidate lists go to one worker; catalog scans are sharded across all
- * workers and their top-k merged.
+ * the server thread (a pool round trip costs more than the scoring) while the
+ * server is quiet, and on the scoring lane's worker while it is busy (see
+ * `score`); large candidate lists go to one pool worker; catalog scans are
+ * sharded across all pool workers and their top-k merged.
  */
 export interface Scorer {
   /**
@@ -141,6 +154,12 @@ export interface Scorer {
   score(job: ScoreJob): Promise<ScoreResult>;
   /** Runs a job on the server thread regardless of size (benchmarks, crossover). */
   scoreInline(job: ScoreJob): ScoreResult;
+  /**
+   * Runs a small candidate job on the scoring lane regardless of load (tests,
+   * benchmarks); inline when the job does not fit a lane slot or there is no
+   * lane.
+   */
+  scoreOnLane(job: ScoreJob): Promise<ScoreResult>;
   /**
    * Runs a job on the pool regardless of size (benchmarks, crossover). `signal`
    * cancels a job that has not started on a worker; a job already running is
@@ -171,6 +190,12 @@ class KernelScorer implements Scorer {
   private slotCount = 1;
   private readonly duplicates = new DuplicateRows();
   private readonly pool: Piscina<number, number> | null;
+  private readonly lane: ScoringLane | null;
+  /** score() calls in this turn of the event loop (reset by setImmediate). */
+  private callsThisTurn = 0;
+  private readonly endTurn = (): void => {
+    this.callsThisTurn = 0;
+  };
   readonly threads: number;
 
   constructor(options: ScorerOptions) {
@@ -190,14 +215,47 @@ class KernelScorer implements Scorer {
             workerData: { memory: options.memory, module: options.module, slots: table },
           })
         : null;
+    const laneCandidates = Math.min(options.inlineMaxCandidates, options.maxCandidates);
+    this.lane =
+      options.threads > 0 && options.lane !== false && laneCandidates > 0
+        ? new ScoringLane({
+            memory: options.memory,
+            module: options.module,
+            arena: options.arena,
+            slot: {
+              features: options.features,
+              maxCandidates: laneCandidates,
+              maxK: options.maxLimit,
+              maxExclusions: options.maxExclusions,
+            },
+          })
+        : null;
   }
 
+  /**
+   * Where a small candidate job runs is decided by load, not size: inline
+   * while the server is quiet (a lone lane job wakes two threads, ~25 µs of
+   * the server thread against ~15 µs of scoring), on the lane once it is
+   * busy, that is, when the lane already has jobs in flight or another call
+   * reached scoring in the same turn of the event loop (answers from Redis
+   * arrive in batches under load). Lane jobs then share wake-ups and cost
+   * the server thread ~1 µs each plus copying the job in.
+   */
   async score(job: ScoreJob): Promise<ScoreResult> {
     const o = this.o;
     const catalogMode = job.candidates.count === 0;
     const small = catalogMode
       ? o.catalog.size <= o.inlineMaxCatalogItems
       : job.candidates.count <= o.inlineMaxCandidates;
+    if (!catalogMode && small) {
+      const busy = this.callsThisTurn > 0;
+      if (this.callsThisTurn++ === 0) setImmediate(this.endTurn);
+      const lane = this.lane;
+      if (lane !== null && (busy || lane.inFlight > 0)) {
+        const laned = this.tryLane(lane, job);
+        if (laned !== null) return laned;
+      }
+    }
     if (small || this.pool === null) return this.scoreInline(job);
     if (this.pool.queueSize >= o.maxPoolQueue) return asSaturated(this.scoreInline(job));
     return this.scorePooled(job);
@@ -218,6 +276,68 @@ class KernelScorer implements Scorer {
     const items = this.readItems(slot, kept, job);
     const excluded = job.explain ? this.readExcluded(slot, job, catalogMode) : [];
     return scoreResult(items, excluded, "inline", false);
+  }
+
+  async scoreOnLane(job: ScoreJob): Promise<ScoreResult> {
+    return (this.lane === null ? null : this.tryLane(this.lane, job)) ?? this.scoreInline(job);
+  }
+
+  /** Runs a candidate job on the lane; null when it cannot take it (no free slot, too big, lane down). */
+  private tryLane(lane: ScoringLane, job: ScoreJob): Promise<ScoreResult> | null {
+    const cands = job.candidates;
+    const n = cands.count;
+    if (n === 0 || n > lane.maxCandidates) return null;
+    let lo = cands.start[0]!;
+    let hi = cands.end[0]!;
+    for (let i = 1; i < n; i++) {
+      lo = Math.min(lo, cands.start[i]!);
+      hi = Math.max(hi, cands.end[i]!);
+    }
+    if (hi - lo > LANE_KEY_BYTES) return null;
+    checkCategoryBoost(job.categoryBoost);
+    const slot = lane.take();
+    if (slot === null) return null;
+    try {
+      // The SKUs' bytes as one span of the request, positions rebased: the
+      // worker resolves them to rows.
+      slot.keys.set(cands.bytes.subarray(lo, hi));
+      const starts = slot.starts;
+      const ends = slot.ends;
+      for (let i = 0; i < n; i++) {
+        starts[i] = cands.start[i]! - lo;
+        ends[i] = cands.end[i]! - lo;
+      }
+      this.write(slot.request, job, 0, this.o.catalog.size, false);
+    } catch (e) {
+      lane.release(slot);
+      throw e;
+    }
+    const catalog = this.o.catalog;
+    return lane
+      .run(slot, {
+        count: n,
+        rowLimit: catalog.size,
+        index: catalog.skuLocation,
+        deadlineMs: job.deadlineMs ?? Number.POSITIVE_INFINITY,
+      })
+      .then((kept) => this.laneResult(lane, slot, job, kept));
+  }
+
+  private laneResult(lane: ScoringLane, slot: LaneSlot, job: ScoreJob, kept: number): ScoreResult {
+    try {
+      if (kept === EXPIRED) {
+        throw new DecisionError("DEADLINE_EXCEEDED", "deadline: passed while waiting for the scoring lane");
+      }
+      if (kept === DUPLICATE) {
+        const { at, of } = lane.duplicateOf(slot);
+        throw invalidField(`candidates[${at}].sku`, `duplicate of candidates[${of}]`);
+      }
+      const items = this.readItems(slot.request, kept, job);
+      const excluded = job.explain ? this.readExcluded(slot.request, job, false) : [];
+      return scoreResult(items, excluded, "lane", false);
+    } finally {
+      lane.release(slot);
+    }
   }
 
   async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
@@ -273,7 +393,7 @@ class KernelScorer implements Scorer {
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    await Promise.all([this.pool?.destroy(), this.lane?.close()]);
   }
 
   private newSlot(): RequestSlot {
@@ -296,13 +416,17 @@ class KernelScorer implements Scorer {
     return created;
   }
 
-  /** Copies one job into a slot: candidate rows, person, model and scalars. */
-  private write(slot: RequestSlot, job: ScoreJob, lo: number, hi: number): void {
+  /**
+   * Copies one job into a slot: candidate rows (unless `resolveRows` is false:
+   * a lane worker resolves them), base scores, person, model and scalars.
+   */
+  private write(slot: RequestSlot, job: ScoreJob, lo: number, hi: number, resolveRows = true): void {
     const catalog = this.o.catalog;
     slot.setCatalog(catalog.region);
     const cands = job.candidates;
     const n = cands.count;
-    if (n > 0) {
+    if (n > 0 && !resolveRows) slot.candBase.set(cands.base);
+    else if (n > 0) {
       const rows = slot.candItems;
       catalog.rowsOfBytes(cands.bytes, cands.start, cands.end, n, rows);
       const duplicates = this.duplicates;

@@ -40,5 +40,7 @@ export function benchServerOptions(redisUrl: string, policyFile: string, port = 
     identityKey: "bench-identity-key-0123456789abcdef",
     policyFile,
     watchPolicyFile: false,
+    // BENCH_SCORING_LANE=0: small jobs scored on the server thread only, for an A/B of the lane.
+    scoringLane: process.env.BENCH_SCORING_LANE !== "0",
   };
 }

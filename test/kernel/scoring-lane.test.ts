@@ -1,0 +1,152 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
+import { loadKernelModule } from "../../core-wasm/src/kernel.js";
+import { Reason, RequestDesc } from "../../core-wasm/src/layout.js";
+import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
+import { generateCatalog, syntheticSku } from "../../server/src/demo/synthetic.js";
+import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
+import { createScorer, type ScoreJob } from "../../server/src/scoring/scorer.js";
+import { LANE_SLOTS, ScoringLane } from "../../server/src/scoring/scoring-lane.js";
+import { baseScoreJob, scoreJobArb } from "./score-job-fixture.js";
+
+const FEATURES = 16;
+const ITEMS = 3000;
+/** Items added while lane jobs run: enough to outgrow the SKU table and key array sized for ITEMS. */
+const ALL_ITEMS = 20_000;
+
+const memory = createKernelMemory();
+const arena = createArena(memory);
+const module = loadKernelModule();
+const catalog = createResidentCatalog({ arena, features: FEATURES, initialCapacity: ITEMS, maxStores: 8 });
+const generated = generateCatalog({ items: ALL_ITEMS, stores: 4, features: FEATURES, seed: 11 });
+catalog.upsert(generated.slice(0, ITEMS));
+const scorer = createScorer({
+  memory,
+  arena,
+  module,
+  catalog,
+  features: FEATURES,
+  threads: 1,
+  inlineMaxCandidates: 500,
+  inlineMaxCatalogItems: 0,
+  maxCandidates: 500,
+  maxLimit: 100,
+  maxExclusions: 16,
+  maxPoolQueue: 1000,
+});
+afterAll(() => scorer.close());
+
+const jobOf = (skus: readonly string[]): ScoreJob => ({
+  ...baseScoreJob(FEATURES),
+  candidates: candidatesFromStrings(skus),
+});
+
+describe("the scoring lane", () => {
+  it("should give the same items and reasons as scoring inline, for random candidate jobs", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        scoreJobArb({ features: FEATURES, items: ITEMS, candidatesOnly: true }),
+        async (job) => {
+          const inline = scorer.scoreInline(job);
+          const laned = await scorer.scoreOnLane(job);
+          expect(laned.ran).toBe("lane");
+          expect(inline.ran).toBe("inline");
+          expect(laned.items).toEqual(inline.items);
+          expect(laned.excluded).toEqual(inline.excluded);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it("should reject a repeated candidate SKU naming both positions, and reuse the slot", async () => {
+    const job = jobOf(["SKU-000010", "SKU-000003", "SKU-404404", "SKU-000003"]);
+    expect(() => scorer.scoreInline(job)).toThrow("candidates[3].sku: duplicate of candidates[1]");
+    // More rejected jobs than the lane has slots: each must give its slot back.
+    for (let i = 0; i < LANE_SLOTS + 10; i++) {
+      await expect(scorer.scoreOnLane(job)).rejects.toMatchObject({
+        kind: "INVALID_FIELD",
+        message: "candidates[3].sku: duplicate of candidates[1]",
+      });
+    }
+    const fine = await scorer.scoreOnLane(jobOf(["SKU-000010", "SKU-000003"]));
+    expect(fine.ran).toBe("lane");
+  });
+
+  it("should drop a job whose deadline passed before the worker reached it, and reuse the slot", async () => {
+    const job = jobOf(["SKU-000010", "SKU-000003"]);
+    for (let i = 0; i < LANE_SLOTS + 10; i++) {
+      await expect(scorer.scoreOnLane({ ...job, deadlineMs: Date.now() - 1 })).rejects.toMatchObject({
+        kind: "DEADLINE_EXCEEDED",
+        message: "deadline: passed while waiting for the scoring lane",
+      });
+    }
+    const fine = await scorer.scoreOnLane({ ...job, deadlineMs: Date.now() + 60_000 });
+    expect(fine.items.map((i) => i.sku)).toEqual(scorer.scoreInline(job).items.map((i) => i.sku));
+  });
+
+  it("should answer from the catalog as it was when each job was written, while the catalog grows", async () => {
+    const skus = (from: number, n: number) => Array.from({ length: n }, (_, i) => syntheticSku(from + i));
+    const checks: Promise<void>[] = [];
+    for (let at = ITEMS; at < ALL_ITEMS; at += 500) {
+      // Half known, half in the batch about to be added.
+      const job = { ...jobOf([...skus(at - 50, 50), ...skus(at, 50)]), k: 100 };
+      const before = scorer.scoreInline(job);
+      expect(before.excluded.filter((e) => e.reason === Reason.UNKNOWN_SKU)).toHaveLength(50);
+      for (let j = 0; j < 4; j++) {
+        checks.push(scorer.scoreOnLane(job).then((r) => expect(r.items).toEqual(before.items)));
+      }
+      // Written while those jobs are queued or running on the worker.
+      catalog.upsert(generated.slice(at, at + 500));
+      const after = scorer.scoreInline(job);
+      expect(after.excluded.some((e) => e.reason === Reason.UNKNOWN_SKU)).toBe(false);
+      checks.push(
+        scorer.scoreOnLane(job).then((r) => {
+          expect(r.items).toEqual(after.items);
+          expect(r.excluded).toEqual(after.excluded);
+        }),
+      );
+    }
+    await Promise.all(checks);
+    expect(catalog.size).toBe(ALL_ITEMS);
+  });
+
+  it("should run a lone job inline and the second of one event-loop turn on the lane", async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const job = jobOf(["SKU-000010", "SKU-000003", "SKU-000007"]);
+    const first = scorer.score(job);
+    const second = scorer.score(job);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.ran).toBe("inline");
+    expect(b.ran).toBe("lane");
+    expect(b.items).toEqual(a.items);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await scorer.score(job)).ran).toBe("inline");
+  });
+});
+
+describe("ScoringLane when its worker dies", () => {
+  it("should fail the jobs in flight with INTERNAL, then refuse new ones so they run inline", async () => {
+    const laneMemory = createKernelMemory();
+    const laneArena = createArena(laneMemory);
+    const lane = new ScoringLane({
+      memory: laneMemory,
+      module,
+      arena: laneArena,
+      slot: { features: FEATURES, maxCandidates: 8, maxK: 10, maxExclusions: 4 },
+    });
+    try {
+      const slot = lane.take()!;
+      // A catalog pointer past the end of memory: the kernel traps on its first read.
+      new DataView(laneMemory.buffer).setUint32(slot.request.desc + RequestDesc.CATALOG, 0xffff_fff0, true);
+      const index = { tableAt: 0, slots: 1, keysAt: 0, keysCapacity: 0 };
+      const job = { count: 0, rowLimit: 0, index, deadlineMs: Number.POSITIVE_INFINITY };
+      await expect(lane.run(slot, job)).rejects.toMatchObject({ kind: "INTERNAL" });
+      expect(lane.usable).toBe(false);
+      expect(lane.take()).toBeNull();
+    } finally {
+      await lane.close();
+    }
+  });
+});
