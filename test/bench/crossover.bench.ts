@@ -9,8 +9,15 @@
  *    load, since inline work occupies the thread that also runs gRPC.
  * The crossover is the smallest size at which the pool's throughput beats
  * inline; the server's `inlineMaxCandidates` default comes from it.
+ *
+ * Then, for the sizes below the crossover, what the scoring lane saves the
+ * server thread under load: its CPU µs per job (from /proc, this thread only)
+ * with 32 jobs in flight, each job after a turn of the event loop as requests
+ * arrive, scored inline vs handed to the lane (a second scorer with a lane,
+ * on the same catalog).
  * Prints one JSON line last: {"sizes":[…],"inline_us":[…],"pool_us":[…],
- * "inline_jobs_per_s":[…],"pool_jobs_per_s":[…],"crossover":N}
+ * "inline_jobs_per_s":[…],"pool_jobs_per_s":[…],"crossover":N,
+ * "lane_sizes":[…],"inline_thread_us":[…],"lane_thread_us":[…]}
  */
 import { availableParallelism } from "node:os";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
@@ -20,11 +27,12 @@ import { generateCatalog, generateProfiles } from "../../server/src/demo/synthet
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import { createScorer, type ScoreJob } from "../../server/src/scoring/scorer.js";
 import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
-import { median } from "./support/stats.js";
+import { mainThreadCpuUs, median } from "./support/stats.js";
 
 const ITEMS = 100_000;
 const FEATURES = 64;
 const SIZES = [50, 200, 500, 1000, 2000, 3000, 5000];
+const LANE_SIZES = [50, 200, 500];
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -124,6 +132,57 @@ async function main(): Promise<void> {
     );
   }
   await scorer.close();
+
+  const laneScorer = createScorer({
+    memory,
+    arena,
+    module: loadKernelModule(),
+    catalog,
+    features: FEATURES,
+    threads: 1,
+    inlineMaxCandidates: Math.max(...LANE_SIZES),
+    inlineMaxCatalogItems: 0,
+    maxCandidates: 5000,
+    maxLimit: 1000,
+    maxExclusions: 1000,
+    maxPoolQueue: 1_000_000,
+  });
+  const lane = { lane_sizes: LANE_SIZES, inline_thread_us: [] as number[], lane_thread_us: [] as number[] };
+  /** Server-thread CPU µs per job, 32 in flight, each after a turn of the event loop. */
+  const threadUsPerJob = async (score: () => unknown): Promise<number> => {
+    const jobs = 6400;
+    const cpu0 = mainThreadCpuUs();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let i = 0; i < jobs / 32; i++) {
+          await new Promise<void>((r) => setImmediate(r));
+          await score();
+        }
+      }),
+    );
+    return (mainThreadCpuUs() - cpu0) / jobs;
+  };
+  for (const n of LANE_SIZES) {
+    const j = job(n);
+    const laned = await laneScorer.scoreOnLane(j);
+    if (laned.ran !== "lane") throw new Error(`a ${n}-candidate job did not run on the lane`);
+    if (JSON.stringify(laned.items) !== JSON.stringify(laneScorer.scoreInline(j).items)) {
+      throw new Error(`inline and lane disagree at ${n} candidates`);
+    }
+    const inlineUs: number[] = [];
+    const laneUs: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      inlineUs.push(await threadUsPerJob(() => laneScorer.scoreInline(j)));
+      laneUs.push(await threadUsPerJob(() => laneScorer.scoreOnLane(j)));
+    }
+    lane.inline_thread_us.push(Number(median(inlineUs).toFixed(1)));
+    lane.lane_thread_us.push(Number(median(laneUs).toFixed(1)));
+    say(
+      `${String(n).padStart(5)} candidates, 32 in flight: server thread ${median(inlineUs).toFixed(1)} us a job inline, ${median(laneUs).toFixed(1)} us on the lane`,
+    );
+  }
+  await laneScorer.close();
+
   const idx = out.pool_jobs_per_s.findIndex((p, i) => p > out.inline_jobs_per_s[i]!);
   const crossover = idx < 0 ? null : SIZES[idx]!;
   say(
@@ -131,7 +190,7 @@ async function main(): Promise<void> {
       ? "the pool never beat inline up to 5000 candidates"
       : `crossover: ${crossover} candidates`,
   );
-  process.stdout.write(`${JSON.stringify({ ...out, crossover })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...out, crossover, ...lane })}\n`);
 }
 
 main().catch((e: unknown) => {

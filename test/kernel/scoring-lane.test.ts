@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
@@ -123,6 +128,51 @@ describe("the scoring lane", () => {
     expect(b.items).toEqual(a.items);
     await new Promise((resolve) => setImmediate(resolve));
     expect((await scorer.score(job)).ran).toBe("inline");
+  });
+});
+
+describe("ScoringLane in a process with nothing else to do", () => {
+  it("should keep the process alive until its job is answered, then let it exit", async () => {
+    // Atomics.waitAsync does not keep the event loop alive: without the lane
+    // referencing its worker while jobs are in flight, this process exits 0
+    // with the job unanswered (found by bench:crossover, which printed nothing).
+    const at = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+    const script = `
+      import { createArena, createKernelMemory } from ${at("../../core-wasm/src/arena.js")};
+      import { loadKernelModule } from ${at("../../core-wasm/src/kernel.js")};
+      import { createResidentCatalog } from ${at("../../server/src/catalog/resident-catalog.js")};
+      import { generateCatalog, syntheticSku } from ${at("../../server/src/demo/synthetic.js")};
+      import { candidatesFromStrings } from ${at("../../server/src/domain/candidate-list.js")};
+      import { createScorer } from ${at("../../server/src/scoring/scorer.js")};
+      import { defaultScoringModel } from ${at("../../server/src/scoring/scoring-model.js")};
+      const memory = createKernelMemory();
+      const arena = createArena(memory);
+      const catalog = createResidentCatalog({ arena, features: 16, initialCapacity: 100, maxStores: 4 });
+      catalog.upsert(generateCatalog({ items: 100, stores: 2, features: 16, seed: 1 }));
+      const scorer = createScorer({
+        memory, arena, module: loadKernelModule(), catalog, features: 16, threads: 1,
+        inlineMaxCandidates: 50, inlineMaxCatalogItems: 0, maxCandidates: 50, maxLimit: 10,
+        maxExclusions: 4, maxPoolQueue: 10,
+      });
+      const r = await scorer.scoreOnLane({
+        candidates: candidatesFromStrings([syntheticSku(3), syntheticSku(7)]), k: 5, explain: false,
+        storeId: "", channel: 1, blockReason: 0, model: defaultScoringModel(16, 0.05), person: null,
+        capped: [], redeemed: [], categoryBoost: null,
+      });
+      process.stdout.write(r.ran + " " + r.items.length);
+      await scorer.close();
+    `;
+    // A file, not --eval: workers inherit the process's flags, and --input-type breaks them.
+    const dir = mkdtempSync(join(tmpdir(), "relevance-lane-"));
+    try {
+      writeFileSync(join(dir, "one-job.mjs"), script);
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "one-job.mjs")], {
+        timeout: 20_000,
+      });
+      expect(stdout).toBe("lane 2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

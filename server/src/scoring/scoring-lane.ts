@@ -152,6 +152,8 @@ export class ScoringLane {
         maxCandidates: options.slot.maxCandidates,
       },
     });
+    // Referenced only while jobs are in flight (see `run`): an idle lane must
+    // not keep the process alive, a pending job must (Atomics.waitAsync does not).
     this.worker.unref();
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => this.fail(new Error(`scoring lane worker exited with code ${code}`)));
@@ -210,6 +212,7 @@ export class ScoringLane {
     // The store publishes the job; the notify wakes the worker if it sleeps.
     Atomics.store(ctl, RING.SUBMITTED, n);
     Atomics.notify(ctl, RING.SUBMITTED);
+    if (this.inFlight === 0) this.worker.ref();
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ slot, resolve, reject });
       if (!this.armed) this.arm();
@@ -243,6 +246,7 @@ export class ScoringLane {
     if (this.waitingHead === this.waiting.length) {
       this.waiting.length = 0;
       this.waitingHead = 0;
+      this.worker.unref();
     } else if (this.failure === null) {
       this.arm();
     }
