@@ -27,6 +27,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { waitAsync } from "../../server/src/runtime/wait-async.js";
 import { LANE } from "./support/dispatch-lane.js";
 import { machine, mainThreadCpuUs, median } from "./support/stats.js";
 
@@ -35,17 +36,6 @@ const ROUNDS = 3;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 type Submit = (x: number) => Promise<number>;
-
-/** `Atomics.waitAsync` (V8 since 8.7, so Node 16+; in TypeScript's lib only from es2024). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      ta: Int32Array,
-      index: number,
-      value: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
 
 /** Runs JOBS jobs keeping `inFlight` submitted; main-thread µs per job and jobs/s. */
 async function drive(submit: Submit, inFlight: number): Promise<{ us: number; rate: number }> {

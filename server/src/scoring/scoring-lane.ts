@@ -26,6 +26,7 @@ import {
 } from "../../../core-wasm/src/request-slot.js";
 import type { SkuTableLocation } from "../catalog/sku-index.js";
 import { DecisionError } from "../errors/index.js";
+import { waitAsync } from "../runtime/wait-async.js";
 
 /** Layout of the lane's control ints: counters, then the ring of slot numbers. */
 export const RING = {
@@ -92,17 +93,6 @@ export interface LaneJobInput {
   readonly index: SkuTableLocation;
   readonly deadlineMs: number;
 }
-
-/** `Atomics.waitAsync` (V8 since 8.7; in TypeScript's lib only from es2024). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      ta: Int32Array,
-      index: number,
-      value: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
 
 export interface ScoringLaneOptions {
   readonly memory: WebAssembly.Memory;
