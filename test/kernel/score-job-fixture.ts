@@ -1,14 +1,57 @@
 /**
- * Scoring jobs for the scorer's tests: a plain catalog-scan job and random
- * jobs over a synthetic catalog (`generateCatalog`, `syntheticSku` rows).
+ * The scorer's tests' fixtures: a scorer over a synthetic resident catalog,
+ * a plain catalog-scan job, and random jobs over that catalog
+ * (`generateCatalog`, `syntheticSku` rows).
  */
 import fc from "fast-check";
+import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
+import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
-import { createRng, syntheticSku } from "../../server/src/demo/synthetic.js";
+import { createResidentCatalog, type ResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
+import { createRng, generateCatalog, syntheticSku } from "../../server/src/demo/synthetic.js";
 import { candidatesFromStrings, NO_CANDIDATES } from "../../server/src/domain/candidate-list.js";
+import type { CatalogItem } from "../../server/src/domain/catalog-item.js";
 import { Channel } from "../../server/src/domain/channel.js";
-import type { ScoreJob } from "../../server/src/scoring/scorer.js";
+import { createScorer, type ScoreJob, type Scorer } from "../../server/src/scoring/scorer.js";
 import { defaultScoringModel } from "../../server/src/scoring/scoring-model.js";
+
+export interface TestScorerShape {
+  readonly features: number;
+  /** Rows loaded into the catalog before the scorer starts. */
+  readonly items: number;
+  /** Items generated (the first `items` loaded); the rest are for the test to add. @default items */
+  readonly generate?: number;
+  readonly threads: number;
+  readonly inlineMaxCandidates: number;
+}
+
+/** Fresh kernel memory, a resident catalog of synthetic items (seed 11, 4 stores) and a real scorer over it. */
+export function createTestScorer(shape: TestScorerShape): {
+  readonly catalog: ResidentCatalog;
+  readonly generated: readonly CatalogItem[];
+  readonly scorer: Scorer;
+} {
+  const { features, items } = shape;
+  const arena = createArena(createKernelMemory());
+  const catalog = createResidentCatalog({ arena, features, initialCapacity: items, maxStores: 8 });
+  const generated = generateCatalog({ items: shape.generate ?? items, stores: 4, features, seed: 11 });
+  catalog.upsert(generated.slice(0, items));
+  const scorer = createScorer({
+    memory: arena.memory,
+    arena,
+    module: loadKernelModule(),
+    catalog,
+    features,
+    threads: shape.threads,
+    inlineMaxCandidates: shape.inlineMaxCandidates,
+    inlineMaxCatalogItems: 0,
+    maxCandidates: 500,
+    maxLimit: 100,
+    maxExclusions: 16,
+    maxPoolQueue: 1000,
+  });
+  return { catalog, generated, scorer };
+}
 
 /** Ranks the whole catalog, top 10, with explain, nobody personalised. */
 export function baseScoreJob(features: number): ScoreJob {

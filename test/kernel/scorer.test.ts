@@ -1,42 +1,21 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
-import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
 import type { ScoreParts } from "../../core-wasm/src/score-parts.js";
-import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
-import { generateCatalog } from "../../server/src/demo/synthetic.js";
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
-import {
-  createScorer,
-  type ScoredItem,
-  type ScoreJob,
-  type ScoreResult,
-} from "../../server/src/scoring/scorer.js";
-import { baseScoreJob, scoreJobArb } from "./score-job-fixture.js";
+import type { ScoredItem, ScoreJob, ScoreResult } from "../../server/src/scoring/scorer.js";
+import { baseScoreJob, createTestScorer, scoreJobArb } from "./score-job-fixture.js";
 
 const FEATURES = 16;
 // Large enough that a pooled catalog scan is split into two shards (one per 1024 items, at most one per thread).
 const ITEMS = 3000;
 const THREADS = 2;
 
-const memory = createKernelMemory();
-const arena = createArena(memory);
-const catalog = createResidentCatalog({ arena, features: FEATURES, initialCapacity: ITEMS, maxStores: 8 });
-catalog.upsert(generateCatalog({ items: ITEMS, stores: 4, features: FEATURES, seed: 11 }));
-const scorer = createScorer({
-  memory,
-  arena,
-  module: loadKernelModule(),
-  catalog,
+const { catalog, scorer } = createTestScorer({
   features: FEATURES,
+  items: ITEMS,
   threads: THREADS,
   inlineMaxCandidates: 0,
-  inlineMaxCatalogItems: 0,
-  maxCandidates: 500,
-  maxLimit: 100,
-  maxExclusions: 16,
-  maxPoolQueue: 1000,
 });
 afterAll(() => scorer.close());
 

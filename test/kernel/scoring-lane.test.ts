@@ -8,38 +8,25 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { Reason, RequestDesc } from "../../core-wasm/src/layout.js";
-import { createResidentCatalog } from "../../server/src/catalog/resident-catalog.js";
-import { generateCatalog, syntheticSku } from "../../server/src/demo/synthetic.js";
+import { syntheticSku } from "../../server/src/demo/synthetic.js";
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
-import { createScorer, type ScoreJob } from "../../server/src/scoring/scorer.js";
+import type { ScoreJob } from "../../server/src/scoring/scorer.js";
 import { LANE_SLOTS, ScoringLane } from "../../server/src/scoring/scoring-lane.js";
-import { baseScoreJob, scoreJobArb } from "./score-job-fixture.js";
+import { baseScoreJob, createTestScorer, scoreJobArb } from "./score-job-fixture.js";
 
 const FEATURES = 16;
 const ITEMS = 3000;
 /** Items added while lane jobs run: enough to outgrow the SKU table and key array sized for ITEMS. */
 const ALL_ITEMS = 20_000;
 
-const memory = createKernelMemory();
-const arena = createArena(memory);
-const module = loadKernelModule();
-const catalog = createResidentCatalog({ arena, features: FEATURES, initialCapacity: ITEMS, maxStores: 8 });
-const generated = generateCatalog({ items: ALL_ITEMS, stores: 4, features: FEATURES, seed: 11 });
-catalog.upsert(generated.slice(0, ITEMS));
-const scorer = createScorer({
-  memory,
-  arena,
-  module,
-  catalog,
+const { catalog, generated, scorer } = createTestScorer({
   features: FEATURES,
+  items: ITEMS,
+  generate: ALL_ITEMS,
   threads: 1,
   inlineMaxCandidates: 500,
-  inlineMaxCatalogItems: 0,
-  maxCandidates: 500,
-  maxLimit: 100,
-  maxExclusions: 16,
-  maxPoolQueue: 1000,
 });
+const module = loadKernelModule();
 afterAll(() => scorer.close());
 
 const jobOf = (skus: readonly string[]): ScoreJob => ({
