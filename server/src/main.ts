@@ -235,6 +235,7 @@ async function main(): Promise<void> {
     catalogVersion: info.version,
     items: info.items,
     threads: server.scorer.threads,
+    scoringLane: server.scorer.hasLane,
     kernel: server.kernelVersion,
     policy: server.policy.current().policy.version,
     tls: options.tls == null ? "off" : options.tls.clientCaFile === undefined ? "tls" : "mtls",

@@ -1043,10 +1043,26 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
       expect(ps.pooled).toBe(ps.decisions);
       expect(inline.server.pipeline.stats.pooled).toBe(0);
       expect(inline.server.pipeline.stats.laned).toBe(0);
+      // A lane only where small jobs may be scored inline on a server with workers.
+      expect([pooled, laned, inline].map((s) => s.server.scorer.hasLane)).toEqual([false, true, false]);
       const ls = laned.server.pipeline.stats;
       expect(ls.laned).toBeGreaterThan(0);
       expect(ls.pooled).toBeGreaterThan(0);
       expect(ls.laned + ls.pooled + ls.inline).toBe(ls.decisions);
+    });
+
+    it("should have no scoring lane with the option scoringLane off", async () => {
+      const target = await storeTarget(kind);
+      try {
+        const s = await startTestServer(target, { threads: 1, inlineMaxCandidates: 64, scoringLane: false });
+        try {
+          expect(s.server.scorer.hasLane).toBe(false);
+        } finally {
+          await s.close();
+        }
+      } finally {
+        await target.cleanup();
+      }
     });
 
     it("should return the default limit of 20 items from a large catalog", async () => {

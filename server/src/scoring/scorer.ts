@@ -168,6 +168,8 @@ export interface Scorer {
    */
   scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
   readonly threads: number;
+  /** True when small jobs may go to the scoring lane (option `lane`, and `threads` > 0). */
+  readonly hasLane: boolean;
   /** The pool's state for metrics: share of worker time busy (0..1) and jobs waiting; zeros without a pool. */
   poolState(): { utilization: number; queued: number };
   close(): Promise<void>;
@@ -191,6 +193,9 @@ class KernelScorer implements Scorer {
   private readonly duplicates = new DuplicateRows();
   private readonly pool: Piscina<number, number> | null;
   private readonly lane: ScoringLane | null;
+  get hasLane(): boolean {
+    return this.lane !== null;
+  }
   /** score() calls in this turn of the event loop (reset by setImmediate). */
   private callsThisTurn = 0;
   private readonly endTurn = (): void => {
