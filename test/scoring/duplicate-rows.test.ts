@@ -3,6 +3,29 @@ import { describe, expect, it } from "vitest";
 import { DuplicateRows } from "../../server/src/scoring/duplicate-rows.js";
 
 describe("DuplicateRows", () => {
+  it("should find the first repeated candidate and its earlier twin, skipping unknown rows, like a Map", () => {
+    const set = new DuplicateRows();
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 60 }), { maxLength: 6 }),
+        (requests) => {
+          for (const rows of requests) {
+            const first = new Map<number, number>();
+            const at = rows.findIndex((row, i) => {
+              if (row < 0) return false;
+              if (first.has(row)) return true;
+              first.set(row, i);
+              return false;
+            });
+            expect(set.firstRepeat(Int32Array.from(rows), rows.length)).toBe(at);
+            if (at >= 0) expect(set.repeatOf).toBe(first.get(rows[at]!));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("should report each repeated row's first position, like a Map, across requests of any size", () => {
     const set = new DuplicateRows();
     fc.assert(

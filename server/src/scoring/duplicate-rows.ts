@@ -17,6 +17,8 @@ export class DuplicateRows {
   private mask = 0;
   private shift = 32;
   private generation = 0;
+  /** After `firstRepeat` found one: the position of the earlier candidate naming the same row. */
+  repeatOf = -1;
 
   /** Empties the set for a request of `candidates` candidates. */
   begin(candidates: number): void {
@@ -34,6 +36,26 @@ export class DuplicateRows {
       this.stamp.fill(0);
       this.generation = 1;
     }
+  }
+
+  /**
+   * The position of the first candidate among `rows[0, count)` whose row (≥ 0;
+   * negative rows are unknown SKUs, never repeats) an earlier one named, with
+   * that earlier position in `repeatOf`; -1 when there is none. Starts a new
+   * request (`begin`).
+   */
+  firstRepeat(rows: ArrayLike<number>, count: number): number {
+    this.begin(count);
+    for (let i = 0; i < count; i++) {
+      const row = rows[i]!;
+      if (row < 0) continue;
+      const first = this.firstPosition(row, i);
+      if (first >= 0) {
+        this.repeatOf = first;
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -434,13 +434,9 @@ class KernelScorer implements Scorer {
     else if (n > 0) {
       const rows = slot.candItems;
       catalog.rowsOfBytes(cands.bytes, cands.start, cands.end, n, rows);
-      const duplicates = this.duplicates;
-      duplicates.begin(n);
-      for (let i = 0; i < n; i++) {
-        const row = rows[i]!;
-        if (row < 0) continue;
-        const first = duplicates.firstPosition(row, i);
-        if (first >= 0) throw invalidField(`candidates[${i}].sku`, `duplicate of candidates[${first}]`);
+      const at = this.duplicates.firstRepeat(rows, n);
+      if (at >= 0) {
+        throw invalidField(`candidates[${at}].sku`, `duplicate of candidates[${this.duplicates.repeatOf}]`);
       }
       slot.candBase.set(cands.base);
     }

@@ -77,22 +77,14 @@ function run(slot: number): number {
   const v = viewsOf(slot, at);
   const rows = v.rows;
   readerAt(at).lookupMany(v.keys, v.starts, v.ends, count, rows);
+  // Inserted after the job was written: unknown to this decision, as inline.
   const rowLimit = jobs[at + JOB.ROW_LIMIT]!;
-  duplicates.begin(count);
-  for (let i = 0; i < count; i++) {
-    const row = rows[i]!;
-    if (row < 0) continue;
-    // Inserted after the job was written: unknown to this decision, as inline.
-    if (row >= rowLimit) {
-      rows[i] = -1;
-      continue;
-    }
-    const first = duplicates.firstPosition(row, i);
-    if (first >= 0) {
-      jobs[at + JOB.DUPLICATE_AT] = i;
-      jobs[at + JOB.DUPLICATE_OF] = first;
-      return DUPLICATE;
-    }
+  for (let i = 0; i < count; i++) if (rows[i]! >= rowLimit) rows[i] = -1;
+  const repeat = duplicates.firstRepeat(rows, count);
+  if (repeat >= 0) {
+    jobs[at + JOB.DUPLICATE_AT] = repeat;
+    jobs[at + JOB.DUPLICATE_OF] = duplicates.repeatOf;
+    return DUPLICATE;
   }
   return kernel.decide(jobs[at + JOB.DESC]!);
 }
