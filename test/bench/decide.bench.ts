@@ -153,18 +153,16 @@ async function main(): Promise<void> {
       const threadUsAtMax: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
         const e = await runH2load({ ...closed, url: echoUrl });
-        const where = scoredWhere(server.pipeline.stats);
-        const thread = serverThreadCost(server.pipeline.stats);
+        const scoring = scoringFrom(server.pipeline.stats);
         const d = await profiled(CPU_PROFILE_DIR, `decide-max-${round}`, () =>
           runH2load({ ...closed, url: decideUrl }),
         );
-        const threadUs = thread.usPerDecisionSince(server.pipeline.stats);
+        const { laneShare, threadUs } = scoring.since(server.pipeline.stats);
         threadUsAtMax.push(threadUs);
         echoRps.push(e.rps);
         decideRps.push(d.rps);
         h2Succeeded += d.succeeded;
         if (e.failed + d.failed > 0) throw new Error(`failed streams: echo ${e.failed}, decide ${d.failed}`);
-        const laneShare = where.laneShareSince(server.pipeline.stats);
         laneShares.push(laneShare);
         say(
           `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)}; server thread ${threadUs.toFixed(0)} µs a decision; ${(100 * laneShare).toFixed(0)} % scored on the lane)`,
@@ -187,11 +185,11 @@ async function main(): Promise<void> {
       decidedBefore = server.pipeline.stats.decisions;
       const cpuBefore = cpuTimes();
       const gc = watchGc();
-      const whereAtHalf = scoredWhere(server.pipeline.stats);
-      const threadAtHalf = serverThreadCost(server.pipeline.stats);
+      const scoringAtHalf = scoringFrom(server.pipeline.stats);
       const open = await runAtRate(openLoad, half, 5);
-      const laneShareAtHalf = whereAtHalf.laneShareSince(server.pipeline.stats);
-      const threadUsAtHalf = threadAtHalf.usPerDecisionSince(server.pipeline.stats);
+      const { laneShare: laneShareAtHalf, threadUs: threadUsAtHalf } = scoringAtHalf.since(
+        server.pipeline.stats,
+      );
       const gcAtHalf = gc.stop();
       // Share of CPU time the hypervisor stole: noise a reader should see.
       const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
@@ -328,33 +326,26 @@ interface GcSeen {
   minorMaxMs: number;
 }
 
-/** Where the scorer ran decisions from now on: `laneShareSince` is the lane's share of those scored since. */
-function scoredWhere(stats: Readonly<PipelineStats>): {
-  laneShareSince(now: Readonly<PipelineStats>): number;
-} {
-  const { inline, laned, pooled } = stats;
-  return {
-    laneShareSince: (now) => {
-      const scored = now.inline - inline + (now.laned - laned) + (now.pooled - pooled);
-      return scored === 0 ? 0 : (now.laned - laned) / scored;
-    },
-  };
-}
-
 /**
- * CPU µs of the server's thread (this process's main thread: the bench hosts
- * the server) per decision made since now: what bounds Decide's maximum, and a
- * figure the machine's other load disturbs far less than a rate.
+ * From now on: the scoring lane's share of the decisions scored (`laneShare`),
+ * and CPU µs of the server's thread (this process's main thread: the bench
+ * hosts the server) per decision made (`threadUs`): what bounds Decide's
+ * maximum, and a figure the machine's other load disturbs less than a rate.
  */
-function serverThreadCost(stats: Readonly<PipelineStats>): {
-  usPerDecisionSince(now: Readonly<PipelineStats>): number;
+function scoringFrom(stats: Readonly<PipelineStats>): {
+  since(now: Readonly<PipelineStats>): { laneShare: number; threadUs: number };
 } {
   const cpu0 = mainThreadCpuUs();
-  const decisions0 = stats.decisions;
+  const { decisions, inline, laned, pooled } = stats;
   return {
-    usPerDecisionSince: (now) => {
-      const decided = now.decisions - decisions0;
-      return decided === 0 ? 0 : (mainThreadCpuUs() - cpu0) / decided;
+    since: (now) => {
+      const cpuUs = mainThreadCpuUs() - cpu0;
+      const decided = now.decisions - decisions;
+      const scored = now.inline - inline + (now.laned - laned) + (now.pooled - pooled);
+      return {
+        laneShare: scored === 0 ? 0 : (now.laned - laned) / scored,
+        threadUs: decided === 0 ? 0 : cpuUs / decided,
+      };
     },
   };
 }
