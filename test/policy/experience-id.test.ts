@@ -9,20 +9,25 @@ const bound = fc.oneof(
 );
 
 describe("experienceId()", () => {
-  it("should keep recipe x1: the first 132 bits of SHA-256 over the six inputs, base64url", () => {
-    // Pinned from SHA-256 computed outside this module: ids already handed out
-    // (email, app, Redeem) must not change between versions.
-    expect(
-      experienceId("person-1", "search", "", "SKU-42", Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
-    ).toBe("x1GFdk9e8qk9DfkqcSfmUXgi");
+  it("should keep recipe x2: MurmurHash3 x86_128 over a SHA-256 key and the SKU, base64url", () => {
+    // Pinned from Python (hashlib, mmh3, base64), outside this module: ids
+    // already handed out (email, app, Redeem) must not change between versions.
+    //   key = sha256(f"{person}\0{use_case}\0{offer}\0{from}\0{until}".encode()).digest()[:16]
+    //   "x2" + urlsafe_b64encode(mmh3.hash_bytes(key + sku.encode(), 0, x64arch=False)).rstrip("=")
+    // with an open bound written "-" (from) or "+" (until).
+    const open = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const;
+    expect(experienceId("person-1", "search", "", "SKU-42", ...open)).toBe("x263boz8KDGDb1h6erw3pKJA");
+    expect(experienceId("person-1", "", "", "SKU-42", ...open)).toBe("x26saBQrSh85VEQyDplSZVNA");
     expect(experienceId("person-1", "cart", "off-10", "SKU-42", 1_700_000_000_000, 1_700_086_400_000)).toBe(
-      "x17BWcMSYsxSd_N8s4Oe9ZRf",
+      "x2A9S4lM4eHakT0SnnTZLLWw",
     );
+    expect(experienceId("ana", "home", "", "Größe-ß-👟-0001", ...open)).toBe("x2s7CNKToNbi6bZs8sJ0Y4Qw");
+    expect(experienceId("p", "u", "o", "", ...open)).toBe("x2tx_b6vLzNIM_0Uj66vFc0g");
   });
 
   it("should differ when any input differs, the channel not being one", () => {
     const base = experienceId("p", "u", "o", "s", 1, 2);
-    expect(base).toMatch(/^x1[A-Za-z0-9_-]{22}$/);
+    expect(base).toMatch(/^x2[A-Za-z0-9_-]{22}$/);
     for (const other of [
       experienceId("p2", "u", "o", "s", 1, 2),
       experienceId("p", "u2", "o", "s", 1, 2),

@@ -194,7 +194,7 @@ function check(r: DecideResponse, e: Expected): void {
   if (e.talkingPoints !== undefined) expect(r.talkingPoints).toEqual(e.talkingPoints);
   if (e.ruleIds !== undefined) expect(r.items.map((i) => i.ruleIds)).toEqual(e.ruleIds);
   expect(r.policyVersion).toBe("demo-2026-11-24.1");
-  for (const i of r.items) expect(i.experienceId).toMatch(/^x1[A-Za-z0-9_-]{22}$/);
+  for (const i of r.items) expect(i.experienceId).toMatch(/^x2[A-Za-z0-9_-]{22}$/);
 }
 
 const TABLES: Record<string, Row[]> = {

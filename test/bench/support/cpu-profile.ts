@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 
@@ -28,6 +28,7 @@ export async function profiled<T>(
     const result = await run();
     const { profile } = await session.post("Profiler.stop");
     const path = join(dir, `${name}.cpuprofile`);
+    await mkdir(dir, { recursive: true });
     await writeFile(path, JSON.stringify(profile));
     process.stderr.write(`cpu profile of ${name}: ${path}\n`);
     return result;
