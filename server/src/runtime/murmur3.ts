@@ -40,24 +40,12 @@ export class Murmur3Prefix {
   constructor(prefix: Uint8Array, seed = 0) {
     if (prefix.length % 16 !== 0)
       throw new RangeError(`murmur3 prefix: ${prefix.length} bytes, not a multiple of 16`);
-    let h1 = seed | 0;
-    let h2 = h1;
-    let h3 = h1;
-    let h4 = h1;
-    for (let i = 0; i < prefix.length; i += 16) {
-      h1 ^= mix1(word(prefix, i));
-      h1 = (Math.imul((rotl(h1, 19) + h2) | 0, 5) + 0x561ccd1b) | 0;
-      h2 ^= mix2(word(prefix, i + 4));
-      h2 = (Math.imul((rotl(h2, 17) + h3) | 0, 5) + 0x0bcaa747) | 0;
-      h3 ^= mix3(word(prefix, i + 8));
-      h3 = (Math.imul((rotl(h3, 15) + h4) | 0, 5) + 0x96cd1c35) | 0;
-      h4 ^= mix4(word(prefix, i + 12));
-      h4 = (Math.imul((rotl(h4, 13) + h1) | 0, 5) + 0x32ac3b17) | 0;
-    }
-    this.h1 = h1;
-    this.h2 = h2;
-    this.h3 = h3;
-    this.h4 = h4;
+    const state = { h1: seed | 0, h2: seed | 0, h3: seed | 0, h4: seed | 0 };
+    absorbBlocks(state, prefix, prefix.length);
+    this.h1 = state.h1;
+    this.h2 = state.h2;
+    this.h3 = state.h3;
+    this.h4 = state.h4;
     this.length = prefix.length;
   }
 
@@ -69,23 +57,17 @@ export class Murmur3Prefix {
 
   /** The hash of prefix + `suffix[0, length)`, into `out`. */
   finish(suffix: Uint8Array, out: Murmur3Digest, length = suffix.length): Murmur3Digest {
-    // The state in locals, the rounds written out: this runs once per item of
-    // every decision (experience ids), and each call here was ~3x the cost.
-    let h1 = this.h1;
-    let h2 = this.h2;
-    let h3 = this.h3;
-    let h4 = this.h4;
+    out.h1 = this.h1;
+    out.h2 = this.h2;
+    out.h3 = this.h3;
+    out.h4 = this.h4;
     const whole = length & ~15;
-    for (let i = 0; i < whole; i += 16) {
-      h1 ^= mix1(word(suffix, i));
-      h1 = (Math.imul((rotl(h1, 19) + h2) | 0, 5) + 0x561ccd1b) | 0;
-      h2 ^= mix2(word(suffix, i + 4));
-      h2 = (Math.imul((rotl(h2, 17) + h3) | 0, 5) + 0x0bcaa747) | 0;
-      h3 ^= mix3(word(suffix, i + 8));
-      h3 = (Math.imul((rotl(h3, 15) + h4) | 0, 5) + 0x96cd1c35) | 0;
-      h4 ^= mix4(word(suffix, i + 12));
-      h4 = (Math.imul((rotl(h4, 13) + h1) | 0, 5) + 0x32ac3b17) | 0;
-    }
+    if (whole > 0) absorbBlocks(out, suffix, whole);
+    // The state in locals from here: this runs for every item of every decision (experience ids).
+    let h1 = out.h1;
+    let h2 = out.h2;
+    let h3 = out.h3;
+    let h4 = out.h4;
     // The last length % 16 bytes, zero-padded; a word is mixed in only when a byte of it is there.
     const rest = length - whole;
     if (rest > 12) h4 ^= mix4(partialWord(suffix, whole + 12, rest - 12));
@@ -144,6 +126,25 @@ export function murmur3x86x128(bytes: Uint8Array, seed = 0): Uint8Array {
   view.setInt32(8, d.h3, true);
   view.setInt32(12, d.h4, true);
   return out;
+}
+
+/** Mixes the whole 16-byte blocks of `bytes[0, end)` into `state` (`end` a multiple of 16). */
+function absorbBlocks(state: Murmur3Digest, bytes: Uint8Array, end: number): void {
+  let { h1, h2, h3, h4 } = state;
+  for (let i = 0; i < end; i += 16) {
+    h1 ^= mix1(word(bytes, i));
+    h1 = (Math.imul((rotl(h1, 19) + h2) | 0, 5) + 0x561ccd1b) | 0;
+    h2 ^= mix2(word(bytes, i + 4));
+    h2 = (Math.imul((rotl(h2, 17) + h3) | 0, 5) + 0x0bcaa747) | 0;
+    h3 ^= mix3(word(bytes, i + 8));
+    h3 = (Math.imul((rotl(h3, 15) + h4) | 0, 5) + 0x96cd1c35) | 0;
+    h4 ^= mix4(word(bytes, i + 12));
+    h4 = (Math.imul((rotl(h4, 13) + h1) | 0, 5) + 0x32ac3b17) | 0;
+  }
+  state.h1 = h1;
+  state.h2 = h2;
+  state.h3 = h3;
+  state.h4 = h4;
 }
 
 function word(b: Uint8Array, i: number): number {
