@@ -261,6 +261,7 @@ export async function createServer(
     inlineMaxCandidates: options.inlineMaxCandidates,
     lane: options.scoringLane,
     inlineMaxCatalogItems: options.inlineMaxCatalogItems,
+    serverShard: options.catalogServerShard,
     maxCandidates: options.maxCandidates,
     maxLimit: options.maxLimit,
     maxExclusions: options.maxExclusions,

@@ -2,14 +2,18 @@
  * bench:catalog — catalog mode (no candidates: rank the whole catalog) on one
  * thread against the catalog sharded across the worker pool.
  *
- * One private Redis seeded with 100,000 SKUs (64 features) and profiles; two real
- * servers load the catalog from it: "single" scans on its server thread, "pool"
- * shards the scan across its workers and merges their top-k. Calls go over
- * gRPC on loopback from h2load (its own process), one call in flight, back to
- * back (low load: no queueing, and the threads stay awake), top 20, 2 s per
- * server per round, alternating between the two servers in rounds. Prints one
- * JSON line last:
- *   {"skus","features","single_p50_ms","pool_p50_ms","speedup"}
+ * One private Redis seeded with 100,000 SKUs (64 features) and profiles; three
+ * real servers load the catalog from it: "single" scans on its server thread,
+ * "pool" shards the scan (one shard per worker) and merges the top-k, its
+ * server thread scanning the first shard itself as a quiet server does
+ * (option `catalogServerShard`, the default), and "pool, whole" leaves every
+ * shard to the workers (`catalogServerShard: false`), the way before it.
+ * Calls go over gRPC on loopback from h2load (its own process), one call in
+ * flight, back to back (low load: no queueing, and the threads stay awake),
+ * top 20, 2 s per server per round, alternating between the servers in
+ * rounds. Prints one JSON line last:
+ *   {"skus","features","single_p50_ms","pool_p50_ms","speedup",
+ *    "pool_whole_p50_ms","speedup_whole",...}
  */
 import { availableParallelism } from "node:os";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -55,7 +59,12 @@ async function main(): Promise<void> {
     servers.push(single);
     const pool = await createServer({ ...common, threads, inlineMaxCatalogItems: 0 }, { log: silentLogger });
     servers.push(pool);
-    say(`single: ${single.catalog.info().items} items inline; pool: ${threads} workers`);
+    const whole = await createServer(
+      { ...common, threads, inlineMaxCatalogItems: 0, catalogServerShard: false },
+      { log: silentLogger },
+    );
+    servers.push(whole);
+    say(`single: ${single.catalog.info().items} items inline; pool and pool, whole: ${threads} workers`);
 
     // Sanity first, through a real client: both servers decide, identically, and
     // the pool server uses its pool.
@@ -67,14 +76,19 @@ async function main(): Promise<void> {
         useCase: "homepage",
         limit: 20,
       };
-      const [a, b] = await Promise.all(clients.map((c) => c.decide(req)));
+      const [a, ...others] = await Promise.all(clients.map((c) => c.decide(req)));
       if (a!.items.length === 0 || a!.treatment === Treatment.FALLBACK)
         throw new Error("catalog decision came back empty or as a fallback");
-      if (JSON.stringify(a!.items) !== JSON.stringify(b!.items))
-        throw new Error(`single and pool disagree for ${req.userId}`);
+      for (const b of others)
+        if (JSON.stringify(a!.items) !== JSON.stringify(b.items))
+          throw new Error(`single and pool disagree for ${req.userId}`);
     }
     for (const c of clients) c.close();
-    if (pool.pipeline.stats.pooled === 0) throw new Error("the pool server never used its pool");
+    for (const srv of [pool, whole])
+      if (srv.pipeline.stats.pooled === 0) throw new Error("a pool server never used its pool");
+    if (whole.pipeline.stats.split > 0) throw new Error("the whole-pool server scanned a shard itself");
+    const splitBefore = pool.pipeline.stats.split;
+    const pooledBefore = pool.pipeline.stats.pooled;
 
     // Then the measurement: h2load, one call in flight, from its own process (a
     // client on the server's thread would add its own work to every call),
@@ -85,10 +99,10 @@ async function main(): Promise<void> {
         create(DecideRequestSchema, { userId: "user-000001", channel: 1, useCase: "homepage", limit: 20 }),
       ),
     );
-    const times: number[][] = [[], []];
+    const times: number[][] = servers.map(() => []);
     const rounds = 6;
     for (let round = 0; round < rounds; round++) {
-      for (let s = 0; s < 2; s++) {
+      for (let s = 0; s < servers.length; s++) {
         const decidedBefore = servers[s]!.pipeline.stats.decisions;
         const r = await runH2load({
           url: `http://${servers[s]!.address}/relevance.v1.DecisionService/Decide`,
@@ -110,6 +124,10 @@ async function main(): Promise<void> {
     const p99 = times.map((t) => quantile(Float64Array.from(t).sort(), 0.99));
     say(`single: p50 ${p50[0]!.toFixed(3)} ms, p99 ${p99[0]!.toFixed(3)} ms`);
     say(`pool:   p50 ${p50[1]!.toFixed(3)} ms, p99 ${p99[1]!.toFixed(3)} ms (${threads} shards)`);
+    say(`pool, whole: p50 ${p50[2]!.toFixed(3)} ms, p99 ${p99[2]!.toFixed(3)} ms (${threads} shards)`);
+    // Every call was alone on the pool server, so each should have split.
+    const splitShare =
+      (pool.pipeline.stats.split - splitBefore) / Math.max(1, pool.pipeline.stats.pooled - pooledBefore);
     process.stdout.write(
       `${JSON.stringify({
         skus: SKUS,
@@ -117,6 +135,9 @@ async function main(): Promise<void> {
         single_p50_ms: Number(p50[0]!.toFixed(3)),
         pool_p50_ms: Number(p50[1]!.toFixed(3)),
         speedup: Number((p50[0]! / p50[1]!).toFixed(2)),
+        pool_whole_p50_ms: Number(p50[2]!.toFixed(3)),
+        speedup_whole: Number((p50[0]! / p50[2]!).toFixed(2)),
+        split_share: Number(splitShare.toFixed(3)),
         threads,
         calls: times.map((t) => t.length),
       })}\n`,

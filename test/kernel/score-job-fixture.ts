@@ -23,6 +23,8 @@ export interface TestScorerShape {
   readonly generate?: number;
   readonly threads: number;
   readonly inlineMaxCandidates: number;
+  /** The scorer's option of that name. @default true */
+  readonly serverShard?: boolean;
 }
 
 /** Fresh kernel memory, a resident catalog of synthetic items (seed 11, 4 stores) and a real scorer over it. */
@@ -45,6 +47,7 @@ export function createTestScorer(shape: TestScorerShape): {
     threads: shape.threads,
     inlineMaxCandidates: shape.inlineMaxCandidates,
     inlineMaxCatalogItems: 0,
+    serverShard: shape.serverShard ?? true,
     maxCandidates: 500,
     maxLimit: 100,
     maxExclusions: 16,

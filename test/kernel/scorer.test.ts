@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CATEGORY_SLOTS } from "../../core-wasm/src/layout.js";
 import type { ScoreParts } from "../../core-wasm/src/score-parts.js";
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
@@ -57,18 +57,23 @@ function expectConsistent(result: ScoreResult): void {
 }
 
 describe("createScorer()", () => {
-  it("should return parts that sum to each score, inline, pooled and in catalog shards", async () => {
+  it("should return parts that sum to each score, inline, pooled and in catalog shards, split or not", async () => {
     let sharded = 0;
     await fc.assert(
       fc.asyncProperty(jobArb, async (job) => {
         const inline = scorer.scoreInline(job);
         const pooled = await scorer.scorePooled(job);
+        const split = await scorer.scoreSplit(job);
         expect(pooled.ran).toBe("pool");
+        expect(split.ran).toBe(job.candidates.count === 0 ? "split" : "pool");
         if (job.candidates.count === 0) sharded++;
         expectConsistent(inline);
         expectConsistent(pooled);
+        expectConsistent(split);
         // Shards merge to the inline ranking; parts are computed the same way whichever thread scored.
         expect(pooled.items).toEqual(inline.items);
+        expect(split.items).toEqual(inline.items);
+        expect(split.excluded).toEqual(inline.excluded);
       }),
       { numRuns: 60 },
     );
@@ -148,5 +153,53 @@ describe("createScorer() under deadlines", () => {
     });
     const fine = await scorer.scorePooled({ ...BASE_JOB, deadlineMs: Number.POSITIVE_INFINITY });
     expect(fine.items).toEqual(scorer.scoreInline(BASE_JOB).items);
+  });
+});
+
+describe("createScorer() choosing where a catalog scan runs", () => {
+  const scan = (): ScoreJob => ({ ...BASE_JOB, deadlineMs: Number.POSITIVE_INFINITY });
+  // The scorer counts score() calls until the loop's check phase: each test
+  // starts in a turn of its own, not in the one the previous test ended in.
+  beforeEach(() => new Promise((resolve) => setImmediate(resolve)));
+
+  it("should scan a shard on the server thread when the server is quiet", async () => {
+    const result = await scorer.score(scan());
+    expect(result.ran).toBe("split");
+    expect(result.items).toEqual(scorer.scoreInline(BASE_JOB).items);
+  });
+
+  it("should leave every shard to the pool when other calls reach scoring in the same turn", async () => {
+    const results = await Promise.all([scorer.score(scan()), scorer.score(scan()), scorer.score(scan())]);
+    expect(results.map((r) => r.ran)).toEqual(["split", "pool", "pool"]);
+    for (const r of results) expect(r.items).toEqual(scorer.scoreInline(BASE_JOB).items);
+  });
+
+  it("should leave every shard to the pool while a pool job is in flight", async () => {
+    const job = { ...BASE_JOB, candidates: candidatesFromStrings(["SKU-000010", "SKU-000003"]) };
+    const pooled = scorer.scorePooled(job);
+    // scorePooled is not a score() call, so the scan is alone in its turn:
+    // only the pool job in flight (counted before scorePooled's first await) makes the server busy.
+    const catalogScan = scorer.score(scan());
+    expect((await catalogScan).ran).toBe("pool");
+    expect((await pooled).ran).toBe("pool");
+    await new Promise((resolve) => setImmediate(resolve)); // a turn of its own
+    expect((await scorer.score(scan())).ran).toBe("split");
+  });
+
+  it("should never split with the option serverShard off", async () => {
+    const { scorer: whole } = createTestScorer({
+      features: FEATURES,
+      items: ITEMS,
+      threads: THREADS,
+      inlineMaxCandidates: 0,
+      serverShard: false,
+    });
+    try {
+      const result = await whole.score(scan());
+      expect(result.ran).toBe("pool");
+      expect(result.items).toEqual(scorer.scoreInline(BASE_JOB).items);
+    } finally {
+      await whole.close();
+    }
   });
 });

@@ -47,6 +47,12 @@ export interface ServerOptions {
   scoringLane: boolean;
   /** Catalog scans over at most this many items run inline. @default 4096 */
   inlineMaxCatalogItems: number;
+  /**
+   * A catalog scan on a quiet server scans its first shard on the server
+   * thread while the pool scans the others (measured: `npm run
+   * bench:catalog`; see server/src/scoring/scorer.ts). @default true
+   */
+  catalogServerShard: boolean;
   /** Pool tasks queued beyond this run inline, flagged POOL_SATURATED. @default 64 */
   maxPoolQueue: number;
   /** Candidates per Decide request. @default 5000 */
@@ -210,6 +216,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   inlineMaxCandidates: 750,
   scoringLane: true,
   inlineMaxCatalogItems: 4096,
+  catalogServerShard: true,
   maxPoolQueue: 64,
   maxCandidates: 5000,
   maxLimit: 1000,

@@ -95,7 +95,10 @@ export interface PipelineStats {
   fallbacks: number;
   /** Calls whose work stopped because the caller's deadline passed or it cancelled. */
   abandoned: number;
+  /** Decisions scored on the pool, split ones included. */
   pooled: number;
+  /** Catalog scans whose first shard the server thread scanned itself, a quiet server's (see Scorer.score). */
+  split: number;
   /** Decisions scored on the scoring lane's worker (see Scorer.score). */
   laned: number;
   inline: number;
@@ -126,6 +129,7 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
     fallbacks: 0,
     abandoned: 0,
     pooled: 0,
+    split: 0,
     laned: 0,
     inline: 0,
     suppressed: 0,
@@ -304,7 +308,10 @@ export function createDecisionPipeline(options: DecisionPipelineOptions): Decisi
         });
       if (observe !== undefined) observe("score", performance.now() - t0);
       if (result.ran === "pool") stats.pooled++;
-      else if (result.ran === "lane") stats.laned++;
+      else if (result.ran === "split") {
+        stats.pooled++;
+        stats.split++;
+      } else if (result.ran === "lane") stats.laned++;
       else stats.inline++;
       if (result.saturated) degradations = [...degradations, Degradation.POOL_SATURATED];
       const excluded: ExcludedItem[] = req.explain

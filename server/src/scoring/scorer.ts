@@ -84,13 +84,17 @@ export interface ScoreResult {
   readonly items: readonly ScoredItem[];
   /** With explain: every excluded candidate (candidate mode) or the best k excluded items (catalog mode). */
   readonly excluded: readonly ExcludedSku[];
-  /** Where the kernel ran: "inline" on the server thread, on the scoring "lane", or on the "pool". */
+  /**
+   * Where the kernel ran: "inline" on the server thread, on the scoring
+   * "lane", on the "pool", or "split": a catalog scan's first shard on the
+   * server thread and the others on the pool.
+   */
   readonly ran: Ran;
   /** True when the pool was full and the job ran inline instead. */
   readonly saturated: boolean;
 }
 
-export type Ran = "inline" | "lane" | "pool";
+export type Ran = "inline" | "lane" | "pool" | "split";
 
 /** A ScoreResult, its properties in one order (one hidden class: see `decisionOf` on object spread). */
 function scoreResult(
@@ -131,6 +135,12 @@ export interface ScorerOptions {
   readonly lane?: boolean;
   /** Catalog scans over at most this many items run inline. */
   readonly inlineMaxCatalogItems: number;
+  /**
+   * A catalog scan on a quiet server scans its first shard on the server
+   * thread while the pool scans the others, instead of the server thread
+   * waiting idle for all of them (see `score`). @default true
+   */
+  readonly serverShard?: boolean;
   readonly maxCandidates: number;
   readonly maxLimit: number;
   readonly maxExclusions: number;
@@ -167,6 +177,12 @@ export interface Scorer {
    * half-written.
    */
   scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult>;
+  /**
+   * Runs a catalog scan split between the server thread (first shard) and
+   * the pool regardless of load (tests, benchmarks); as `scorePooled` for a
+   * candidate job or a scan of one shard.
+   */
+  scoreSplit(job: ScoreJob): Promise<ScoreResult>;
   readonly threads: number;
   /** True when small jobs may go to the scoring lane (option `lane`, and `threads` > 0). */
   readonly hasLane: boolean;
@@ -198,6 +214,8 @@ class KernelScorer implements Scorer {
   }
   /** score() calls in this turn of the event loop (reset by setImmediate). */
   private callsThisTurn = 0;
+  /** Pool jobs (candidate jobs and catalog scans) not yet answered. */
+  private pooledInFlight = 0;
   private readonly endTurn = (): void => {
     this.callsThisTurn = 0;
   };
@@ -245,6 +263,12 @@ class KernelScorer implements Scorer {
    * reached scoring in the same turn of the event loop (answers from Redis
    * arrive in batches under load). Lane jobs then share wake-ups and cost
    * the server thread ~1 µs each plus copying the job in.
+   *
+   * A catalog scan is sharded across the pool. On a quiet server (alone in
+   * its turn, nothing on the pool or the lane) the server thread scans the
+   * first shard itself once the others are handed out, rather than wait idle
+   * and pay one more worker's wake-up (`npm run bench:catalog`). A busy
+   * server keeps its thread for the calls queued behind.
    */
   async score(job: ScoreJob): Promise<ScoreResult> {
     const o = this.o;
@@ -252,18 +276,17 @@ class KernelScorer implements Scorer {
     const small = catalogMode
       ? o.catalog.size <= o.inlineMaxCatalogItems
       : job.candidates.count <= o.inlineMaxCandidates;
-    if (!catalogMode && small) {
-      const busy = this.callsThisTurn > 0;
-      if (this.callsThisTurn++ === 0) setImmediate(this.endTurn);
-      const lane = this.lane;
-      if (lane !== null && (busy || lane.inFlight > 0)) {
-        const laned = this.tryLane(lane, job);
-        if (laned !== null) return laned;
-      }
+    const alone = this.callsThisTurn++ === 0;
+    if (alone) setImmediate(this.endTurn);
+    const lane = this.lane;
+    if (!catalogMode && small && lane !== null && (!alone || lane.inFlight > 0)) {
+      const laned = this.tryLane(lane, job);
+      if (laned !== null) return laned;
     }
     if (small || this.pool === null) return this.scoreInline(job);
     if (this.pool.queueSize >= o.maxPoolQueue) return asSaturated(this.scoreInline(job));
-    return this.scorePooled(job);
+    const quiet = alone && this.pooledInFlight === 0 && (lane === null || lane.inFlight === 0);
+    return this.scoreSharded(job, undefined, catalogMode && quiet && o.serverShard !== false);
   }
 
   poolState(): { utilization: number; queued: number } {
@@ -345,16 +368,35 @@ class KernelScorer implements Scorer {
     }
   }
 
-  async scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+  scorePooled(job: ScoreJob, signal?: AbortSignal): Promise<ScoreResult> {
+    return this.scoreSharded(job, signal, false);
+  }
+
+  scoreSplit(job: ScoreJob): Promise<ScoreResult> {
+    return this.scoreSharded(job, undefined, true);
+  }
+
+  /**
+   * A job on the pool: one shard for candidates, a shard per worker for a
+   * catalog scan. With `serverShard` (a catalog scan of two shards or more)
+   * the server thread scans the first shard after handing out the others.
+   */
+  private async scoreSharded(
+    job: ScoreJob,
+    signal: AbortSignal | undefined,
+    serverShard: boolean,
+  ): Promise<ScoreResult> {
     checkCategoryBoost(job.categoryBoost);
     const pool = this.pool;
     if (pool === null) return this.scoreInline(job);
     const catalogMode = job.candidates.count === 0;
     const size = this.o.catalog.size;
     const shards = catalogMode ? Math.max(1, Math.min(this.threads, Math.ceil(size / 1024))) : 1;
+    const split = serverShard && catalogMode && shards > 1;
     const slots: RequestSlot[] = [];
     /** Slots whose task failed (a crashed worker): they may hold half-cleared marks, so they are never reused. */
     const broken = new Set<RequestSlot>();
+    this.pooledInFlight++;
     try {
       for (let s = 0; s < shards; s++) {
         const slot = this.takeSlot();
@@ -371,9 +413,14 @@ class KernelScorer implements Scorer {
         this.table.deadline[index] = deadline;
         return index;
       });
+      // Every worker's shard handed out first; then the server thread's own,
+      // as a promise so that a trap in it waits for the workers like theirs.
+      const runs = indices.map((index, s) => (split && s === 0 ? null : pool.run(index)));
+      const own = (s: number) =>
+        new Promise<number>((resolve) => resolve(this.kernel.decide(slots[s]!.desc)));
       // allSettled, not all: a slot goes back to the free list only when no
       // worker can still be writing into it.
-      const settled = await Promise.allSettled(indices.map((index) => pool.run(index)));
+      const settled = await Promise.allSettled(runs.map((run, s) => run ?? own(s)));
       const kept: number[] = [];
       settled.forEach((r, s) => {
         if (r.status === "fulfilled") kept.push(r.value);
@@ -391,8 +438,9 @@ class KernelScorer implements Scorer {
         return scoreResult(items, excluded, "pool", false);
       }
       const merged = this.mergeShards(slots, kept, job);
-      return scoreResult(merged.items, merged.excluded, "pool", false);
+      return scoreResult(merged.items, merged.excluded, split ? "split" : "pool", false);
     } finally {
+      this.pooledInFlight--;
       for (const slot of slots) if (!broken.has(slot)) this.freeSlots.push(slot);
     }
   }
