@@ -47,6 +47,14 @@ export interface ProfileConsumerOptions {
   /** People of a batch loaded, computed and committed together. @default 64 */
   readonly sliceSize?: number;
   /**
+   * Slices of one batch in flight at once: one computed here while Redis
+   * loads or commits another. Bounded so that a batch read later, with a
+   * person's newest event, gets its turn at Redis after a few slices of the
+   * batches before it instead of after all of them (freshness, bench:ingest).
+   * @default 2
+   */
+  readonly slicesInFlight?: number;
+  /**
    * Called for each person about to be committed, with the events applied for
    * the first time (time ordered) and the feature state after them (not to be
    * kept or changed): the trigger timers (`createTimerHook`). It runs before
@@ -121,6 +129,9 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
   const maxConflicts = options.maxConflicts ?? 8;
   const concurrency = options.concurrency ?? 4;
   const sliceSize = options.sliceSize ?? 64;
+  const slicesInFlight = options.slicesInFlight ?? 2;
+  if (!(Number.isInteger(slicesInFlight) && slicesInFlight >= 1))
+    throw new RangeError(`options.slicesInFlight must be an integer ≥ 1, got ${slicesInFlight}`);
   const onApplied = options.onApplied;
   const onForgotten = options.onForgotten;
   const stats: ConsumerStats = {
@@ -284,11 +295,28 @@ export function createProfileConsumer(options: ProfileConsumerOptions): ProfileC
     // Time order makes session features natural; every other feature is order-insensitive.
     for (const g of byUser.values()) g.events.sort((a, b) => a.timestampMs - b.timestampMs);
     // Slices of people go through load, compute and commit on their own, so
-    // this thread computes one slice while Redis loads or commits the next.
+    // this thread computes one slice while Redis loads or commits the next;
+    // at most `slicesInFlight` of them, so Redis takes the batches in flight
+    // in turns rather than one whole batch after another.
     const run = async (groups: readonly Group[]): Promise<Group[]> => {
       const slices: Group[][] = [];
       for (let i = 0; i < groups.length; i += sliceSize) slices.push(groups.slice(i, i + sliceSize));
-      return (await Promise.all(slices.map(applyGroups))).flat();
+      const done: Group[][] = [];
+      let next = 0;
+      let failed = false;
+      const lane = async (): Promise<void> => {
+        while (next < slices.length && !failed) {
+          const i = next++;
+          try {
+            done[i] = await applyGroups(slices[i]!);
+          } catch (error) {
+            failed = true; // the batch fails (its entries come back): no more slices of it
+            throw error;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(slicesInFlight, slices.length) }, lane));
+      return done.flat();
     };
     // A person whose events an earlier batch still applies waits for it here:
     // two batches writing one person would conflict and redo each other's work
