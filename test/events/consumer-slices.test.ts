@@ -8,34 +8,29 @@ import type { PersonEvent } from "../../server/src/domain/event.js";
 import { encodeLoggedEvent } from "../../server/src/events/logged-event.js";
 import { createMemoryEventLog } from "../../server/src/events/memory-event-log.js";
 import { createProfileConsumer } from "../../server/src/events/profile-consumer.js";
-import { createIdentifierHasher } from "../../server/src/identity/identifier-hasher.js";
 import { createIdentityResolver } from "../../server/src/identity/identity-resolver.js";
 import { resolveFeatureConfig } from "../../server/src/profile/features/feature-config.js";
 import { createMemoryPersonStore } from "../../server/src/profile/memory-person-store.js";
 import { createMemoryProfileStore } from "../../server/src/profile/memory-profile-store.js";
 import { view } from "../profile/features/feature-fixture.js";
-import { recordingLogger } from "../triggers/support.js";
+import { CONSUMER_FEATURES, consumerBase, consumerHasher } from "../triggers/support.js";
 
-const FEATURES = 8;
+const FEATURES = CONSUMER_FEATURES;
 const NOW = Date.now();
-const featureConfig = resolveFeatureConfig();
-const hasher = createIdentifierHasher("test-identity-key-0123456789abcdef");
 
 function setUp(slicesInFlight: number | undefined, onApplied: (personId: string) => Promise<void>) {
   const profiles = createMemoryProfileStore({ features: FEATURES });
   const people = createMemoryPersonStore({ profiles, personTtlMs: 86_400_000 });
   const log = createMemoryEventLog();
-  const identity = createIdentityResolver({ people, log, hasher, features: FEATURES, featureConfig });
-  const consumer = createProfileConsumer({
-    log,
+  const identity = createIdentityResolver({
     people,
-    hasher,
-    identity,
-    items: () => undefined,
+    log,
+    hasher: consumerHasher,
     features: FEATURES,
-    featureConfig,
-    logger: recordingLogger(),
-    name: "consumer-1",
+    featureConfig: resolveFeatureConfig(),
+  });
+  const consumer = createProfileConsumer({
+    ...consumerBase(log, people, identity),
     sliceSize: 1,
     ...(slicesInFlight === undefined ? {} : { slicesInFlight }),
     onApplied: (personId) => onApplied(personId),

@@ -13,7 +13,6 @@ import { createProfileConsumer, type ProfileConsumer } from "../../server/src/ev
 import { ForgetRequestSchema } from "../../server/src/gen/relevance/v1/events_pb.js";
 import { encodeMessage } from "../../server/src/grpc/message-codec.js";
 import { personServiceHandlers } from "../../server/src/grpc/person-service.js";
-import { createIdentifierHasher } from "../../server/src/identity/identifier-hasher.js";
 import {
   createIdentityResolver,
   type IdentityResolver,
@@ -29,27 +28,14 @@ import {
 import { createTimerForgetHook, createTimerHook } from "../../server/src/triggers/timer-hook.js";
 import { resolveTriggerConfig } from "../../server/src/triggers/trigger-config.js";
 import { cart, identify, line, purchase, view } from "../profile/features/feature-fixture.js";
-import { recordingLogger } from "./support.js";
+import { CONSUMER_FEATURES, consumerBase, consumerHasher } from "./support.js";
 
-const FEATURES = 8;
+const FEATURES = CONSUMER_FEATURES;
 const MIN = 60_000;
 const NOW = Date.now();
 const config = resolveTriggerConfig();
 const featureConfig = resolveFeatureConfig();
-const hasher = createIdentifierHasher("test-identity-key-0123456789abcdef");
-
-/** What every consumer here is built with: no catalog, the file's feature config, a recording logger. */
-const consumerBase = (log: EventLog, people: PersonStateStore, identity: IdentityResolver) => ({
-  log,
-  people,
-  hasher,
-  identity,
-  items: () => undefined,
-  features: FEATURES,
-  featureConfig,
-  logger: recordingLogger(),
-  name: "consumer-1",
-});
+const hasher = consumerHasher;
 
 /** The fixture's events, for `userId`. */
 const forUser = (userId: string, e: PersonEvent): PersonEvent => ({ ...e, userId });

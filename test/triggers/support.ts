@@ -2,9 +2,14 @@
 import { readFileSync } from "node:fs";
 import type { DeliveryQueue, QueuedDecision } from "../../server/src/delivery/delivery-queue.js";
 import type { Profile } from "../../server/src/domain/profile.js";
+import type { PersonStateStore } from "../../server/src/domain/stores.js";
+import type { EventLog } from "../../server/src/events/event-log.js";
 import type { Policy as PolicyProto } from "../../server/src/gen/relevance/v1/policy_pb.js";
+import { createIdentifierHasher } from "../../server/src/identity/identifier-hasher.js";
+import type { IdentityResolver } from "../../server/src/identity/identity-resolver.js";
 import type { Logger } from "../../server/src/log.js";
 import { parsePolicyText } from "../../server/src/policy/parse-policy.js";
+import { resolveFeatureConfig } from "../../server/src/profile/features/feature-config.js";
 import type { TimerSet } from "../../server/src/triggers/timer-store.js";
 import type { TriggerKind } from "../../server/src/triggers/trigger-config.js";
 import { startTestServer, type TestServer, upsert } from "../server/support/harness.js";
@@ -95,5 +100,25 @@ export function timerSet(kind: TriggerKind, dueMs: number, fields: Partial<Timer
     cancelWhenEmpty: false,
     unlessLive: null,
     ...fields,
+  };
+}
+
+/** Features per profile vector of the in-process consumers here. */
+export const CONSUMER_FEATURES = 8;
+/** The identifier hasher of the in-process consumers and identity resolvers here. */
+export const consumerHasher = createIdentifierHasher("test-identity-key-0123456789abcdef");
+
+/** What every in-process consumer here is built with: no catalog, the default feature config, a recording logger. */
+export function consumerBase(log: EventLog, people: PersonStateStore, identity: IdentityResolver) {
+  return {
+    log,
+    people,
+    hasher: consumerHasher,
+    identity,
+    items: () => undefined,
+    features: CONSUMER_FEATURES,
+    featureConfig: resolveFeatureConfig(),
+    logger: recordingLogger(),
+    name: "consumer-1",
   };
 }
