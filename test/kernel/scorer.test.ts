@@ -147,8 +147,11 @@ describe("createScorer() under deadlines", () => {
     expect(fine.items.map((i) => i.sku)).toEqual(scorer.scoreInline(job).items.map((i) => i.sku));
   });
 
-  it("should drop every shard of an expired catalog scan", async () => {
+  it("should drop every shard of an expired catalog scan, pooled or split", async () => {
     await expect(scorer.scorePooled({ ...BASE_JOB, deadlineMs: 0 })).rejects.toMatchObject({
+      kind: "DEADLINE_EXCEEDED",
+    });
+    await expect(scorer.scoreSplit({ ...BASE_JOB, deadlineMs: 0 })).rejects.toMatchObject({
       kind: "DEADLINE_EXCEEDED",
     });
     const fine = await scorer.scorePooled({ ...BASE_JOB, deadlineMs: Number.POSITIVE_INFINITY });

@@ -416,8 +416,11 @@ class KernelScorer implements Scorer {
       // Every worker's shard handed out first; then the server thread's own,
       // as a promise so that a trap in it waits for the workers like theirs.
       const runs = indices.map((index, s) => (split && s === 0 ? null : pool.run(index)));
+      // Like a worker's (scorer-worker.ts), it does not start for a caller already gone.
       const own = (s: number) =>
-        new Promise<number>((resolve) => resolve(this.kernel.decide(slots[s]!.desc)));
+        new Promise<number>((resolve) =>
+          resolve(Date.now() >= deadline ? EXPIRED : this.kernel.decide(slots[s]!.desc)),
+        );
       // allSettled, not all: a slot goes back to the free list only when no
       // worker can still be writing into it.
       const settled = await Promise.allSettled(runs.map((run, s) => run ?? own(s)));
