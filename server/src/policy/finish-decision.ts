@@ -4,7 +4,7 @@ import { LoyaltyTier, type Profile } from "../domain/profile.js";
 import { type ApplicableCaps, applicableCaps, counterOf } from "./cap-counters.js";
 import { chooseOffer } from "./choose-offer.js";
 import { allHold, type ItemFacts } from "./conditions.js";
-import { experienceId, experienceIdsFor } from "./experience-id.js";
+import { experienceIdsFor } from "./experience-id.js";
 import type { DecisionPlan } from "./plan-decision.js";
 import type { Policy } from "./policy.js";
 
@@ -84,6 +84,9 @@ export function finishItems(ranked: readonly RankedItem[], input: FinishInput): 
   const caps = input.caps ?? applicableCaps(policy, useCase, plan.channel);
   const offerItems = useCase.offerItems === 0 ? ranked.length : useCase.offerItems;
   let reserve = caps.decision.length > 0;
+  // One id maker per offer ("" for none): items sharing an offer share its
+  // validity window, so its SHA-256 key is made once per decision.
+  const idMakers = new Map<string, (sku: string) => string>();
   const items = ranked.map((r, i): OfferedItem => {
     const chosen =
       i < offerItems && useCase.offerRules.length > 0
@@ -95,7 +98,13 @@ export function finishItems(ranked: readonly RankedItem[], input: FinishInput): 
     const offer = chosen?.offer;
     const from = offer?.validFromMs ?? Number.NEGATIVE_INFINITY;
     const until = offer?.validUntilMs ?? Number.POSITIVE_INFINITY;
-    const id = experienceId(personId, useCase.id, offer?.id ?? "", r.sku, from, until);
+    const offerId = offer?.id ?? "";
+    let idOf = idMakers.get(offerId);
+    if (idOf === undefined) {
+      idOf = experienceIdsFor(personId, useCase.id, offerId, from, until);
+      idMakers.set(offerId, idOf);
+    }
+    const id = idOf(r.sku);
     let counters = NO_COUNTERS;
     if (caps.item.length > 0 || (offer !== undefined && caps.offer.length > 0)) {
       const list: CapCounter[] = caps.item.map((rule) => counterOf(rule, r.sku));

@@ -32,9 +32,6 @@ export class Murmur3Prefix {
   private h3: number;
   private h4: number;
   private readonly length: number;
-  /** Scratch for a suffix's UTF-8 bytes, grown on demand. */
-  private bytes = new Uint8Array(64);
-  private readonly encoder = new TextEncoder();
 
   /** `prefix` (a multiple of 16 bytes) absorbed from `seed`. */
   constructor(prefix: Uint8Array, seed = 0) {
@@ -51,8 +48,8 @@ export class Murmur3Prefix {
 
   /** The hash of prefix + `suffix`'s UTF-8 bytes, into `out`. */
   finishString(suffix: string, out: Murmur3Digest): Murmur3Digest {
-    const length = this.utf8(suffix);
-    return this.finish(this.bytes, out, length);
+    const length = utf8IntoScratch(suffix);
+    return this.finish(scratch, out, length);
   }
 
   /** The hash of prefix + `suffix[0, length)`, into `out`. */
@@ -94,20 +91,28 @@ export class Murmur3Prefix {
     out.h4 = (h4 + h1) | 0;
     return out;
   }
+}
 
-  /** `s` as UTF-8 at the start of the scratch buffer; returns its byte length. */
-  private utf8(s: string): number {
-    const n = s.length;
-    if (this.bytes.length < 3 * n) this.bytes = new Uint8Array(3 * n);
-    const b = this.bytes;
-    // ASCII, the usual SKU, without a call out of JS; anything else through the encoder.
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.encoder.encodeInto(s, b).written;
-      b[i] = c;
-    }
-    return n;
+/**
+ * A suffix's UTF-8 bytes, grown on demand. One for every prefix: `finishString`
+ * fills and reads it synchronously, and a decision makes a prefix per offer, so
+ * a prefix of its own cost an allocation (and an encoder) each time.
+ */
+let scratch = new Uint8Array(64);
+const encoder = new TextEncoder();
+
+/** `s` as UTF-8 at the start of `scratch`; returns its byte length. */
+function utf8IntoScratch(s: string): number {
+  const n = s.length;
+  if (scratch.length < 3 * n) scratch = new Uint8Array(3 * n);
+  const b = scratch;
+  // ASCII, the usual SKU, without a call out of JS; anything else through the encoder.
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, b).written;
+    b[i] = c;
   }
+  return n;
 }
 
 /** MurmurHash3 x86_128 of `bytes` with `seed`, as the reference's 16 output bytes. */

@@ -481,16 +481,15 @@ class KernelScorer implements Scorer {
     slot.setCatalog(catalog.region);
     const cands = job.candidates;
     const n = cands.count;
-    if (n > 0 && !resolveRows) slot.candBase.set(cands.base);
-    else if (n > 0) {
+    if (n > 0 && resolveRows) {
       const rows = slot.candItems;
       catalog.rowsOfBytes(cands.bytes, cands.start, cands.end, n, rows);
       const at = this.duplicates.firstRepeat(rows, n);
       if (at >= 0) {
         throw invalidField(`candidates[${at}].sku`, `duplicate of candidates[${this.duplicates.repeatOf}]`);
       }
-      slot.candBase.set(cands.base);
     }
+    if (n > 0) slot.candBase.set(cands.base);
     // The budget counts only SKUs still in the catalog: caps on delisted items
     // must not crowd out live ones. Capped first: on an item in both lists the
     // kernel keeps the first listing.
