@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         const d = await profiled(CPU_PROFILE_DIR, `decide-max-${round}`, () =>
           runH2load({ ...closed, url: decideUrl }),
         );
-        const { laneShare, threadUs } = scoring.since(server.pipeline.stats);
+        const { laneShare, threadUs } = scoring.since();
         threadUsAtMax.push(threadUs);
         echoRps.push(e.rps);
         decideRps.push(d.rps);
@@ -187,9 +187,7 @@ async function main(): Promise<void> {
       const gc = watchGc();
       const scoringAtHalf = scoringFrom(server.pipeline.stats);
       const open = await runAtRate(openLoad, half, 5);
-      const { laneShare: laneShareAtHalf, threadUs: threadUsAtHalf } = scoringAtHalf.since(
-        server.pipeline.stats,
-      );
+      const { laneShare: laneShareAtHalf, threadUs: threadUsAtHalf } = scoringAtHalf.since();
       const gcAtHalf = gc.stop();
       // Share of CPU time the hypervisor stole: noise a reader should see.
       const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
@@ -331,19 +329,20 @@ interface GcSeen {
  * and CPU µs of the server's thread (this process's main thread: the bench
  * hosts the server) per decision made (`threadUs`): what bounds Decide's
  * maximum, and a figure the machine's other load disturbs less than a rate.
+ * `stats` is the pipeline's live counters object, read now and at `since`.
  */
 function scoringFrom(stats: Readonly<PipelineStats>): {
-  since(now: Readonly<PipelineStats>): { laneShare: number; threadUs: number };
+  since(): { laneShare: number; threadUs: number };
 } {
   const cpu0 = mainThreadCpuUs();
   const { decisions, inline, laned, pooled } = stats;
   return {
-    since: (now) => {
+    since: () => {
       const cpuUs = mainThreadCpuUs() - cpu0;
-      const decided = now.decisions - decisions;
-      const scored = now.inline - inline + (now.laned - laned) + (now.pooled - pooled);
+      const decided = stats.decisions - decisions;
+      const scored = stats.inline - inline + (stats.laned - laned) + (stats.pooled - pooled);
       return {
-        laneShare: scored === 0 ? 0 : (now.laned - laned) / scored,
+        laneShare: scored === 0 ? 0 : (stats.laned - laned) / scored,
         threadUs: decided === 0 ? 0 : cpuUs / decided,
       };
     },
