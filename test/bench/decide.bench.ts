@@ -27,7 +27,8 @@
  *
  *   npm run bench:decide   (after npm run build; needs redis-server and h2load)
  *   BENCH_CPU_PROFILE=/tmp/p node dist/test/bench/decide.bench.js
- *     (also writes a CPU profile of the server thread per Decide round at the maximum)
+ *     (also writes a CPU profile of the server thread per Decide round at the
+ *     maximum, and one of the measured window at half of it)
  *   BENCH_SCORING_LANE=0 node dist/test/bench/decide.bench.js
  *     (small jobs scored on the server thread only: the lane's A/B)
  *
@@ -50,7 +51,7 @@ import { runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { rerunWithStartFlags } from "./support/start-flags.js";
-import { cpuShare, cpuTimes, mainThreadCpuUs, median, quantile } from "./support/stats.js";
+import { cpuShare, cpuTimes, mainThreadCpu, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     await seedRedis(redisServer.url, { items: ITEMS, profiles: PROFILES, seed: SEED, features: FEATURES });
 
     // A person who consented to personalisation, and 200 candidates from the catalog.
-    const { server, request, summary, body, responseBytes, urls } = await startEchoAndDecide(
+    const { server, request, summary, body, responseBytes, urls, echoCalls } = await startEchoAndDecide(
       redisServer.url,
       POLICY_FILE,
       ITEMS,
@@ -151,13 +152,16 @@ async function main(): Promise<void> {
       let h2Succeeded = 0;
       const laneShares: number[] = [];
       const threadUsAtMax: number[] = [];
+      const echoThreadUsAtMax: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
+        const echoCost = threadCostPer(echoCalls);
         const e = await runH2load({ ...closed, url: echoUrl });
+        echoThreadUsAtMax.push(echoCost.since().us);
         const scoring = scoringFrom(server.pipeline.stats);
         const d = await profiled(CPU_PROFILE_DIR, `decide-max-${round}`, () =>
           runH2load({ ...closed, url: decideUrl }),
         );
-        const { laneShare, threadUs } = scoring.since();
+        const { laneShare, threadUs, systemShare } = scoring.since();
         threadUsAtMax.push(threadUs);
         echoRps.push(e.rps);
         decideRps.push(d.rps);
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
         if (e.failed + d.failed > 0) throw new Error(`failed streams: echo ${e.failed}, decide ${d.failed}`);
         laneShares.push(laneShare);
         say(
-          `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)}; server thread ${threadUs.toFixed(0)} µs a decision; ${(100 * laneShare).toFixed(0)} % scored on the lane)`,
+          `round ${round}: echo ${e.rps.toFixed(0)} req/s, decide ${d.rps.toFixed(0)} req/s (ratio ${(d.rps / e.rps).toFixed(2)}; server thread ${threadUs.toFixed(0)} µs a decision against Echo's ${echoThreadUsAtMax.at(-1)!.toFixed(0)} µs a call, ${(100 * systemShare).toFixed(0)} % of it in the kernel; ${(100 * laneShare).toFixed(0)} % scored on the lane)`,
         );
       }
       // h2load sees HTTP 200 even for a gRPC error: count successes on the server.
@@ -186,14 +190,22 @@ async function main(): Promise<void> {
       const cpuBefore = cpuTimes();
       const gc = watchGc();
       const scoringAtHalf = scoringFrom(server.pipeline.stats);
-      const open = await runAtRate(openLoad, half, 5);
-      const { laneShare: laneShareAtHalf, threadUs: threadUsAtHalf } = scoringAtHalf.since();
+      const open = await profiled(CPU_PROFILE_DIR, "decide-half", () => runAtRate(openLoad, half, 5));
+      const {
+        laneShare: laneShareAtHalf,
+        threadUs: threadUsAtHalf,
+        systemShare: systemShareAtHalf,
+      } = scoringAtHalf.since();
       const gcAtHalf = gc.stop();
       // Share of CPU time the hypervisor stole: noise a reader should see.
       const stealPct = Number(cpuShare(cpuBefore, cpuTimes(), "steal").toFixed(2));
       // The control: Echo on the same schedule, so the transport's and this
       // machine's own tail at that rate can be read beside Decide's.
-      const echoOpen = await atSteadyRate({ url: echoUrl, body, clients: 4, streamsPerClient: 64 }, half, 5);
+      const echoOpenLoad = { url: echoUrl, body, clients: 4, streamsPerClient: 64 };
+      await warmUpAt(echoOpenLoad, half);
+      const echoCostAtHalf = threadCostPer(echoCalls);
+      const echoOpen = await runAtRate(echoOpenLoad, half, 5);
+      const echoAtHalf = echoCostAtHalf.since();
       if (echoOpen.failed > 0) throw new Error(`echo at ${half} req/s: ${echoOpen.failed} failed streams`);
       const echoP99 = quantile(echoOpen.latenciesMs, 0.99);
       const reload =
@@ -230,10 +242,10 @@ async function main(): Promise<void> {
       const p50 = quantile(open.latenciesMs, 0.5);
       const p99 = quantile(open.latenciesMs, 0.99);
       say(
-        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s after ${warmUpS} s of warm-up: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; server thread ${threadUsAtHalf.toFixed(0)} µs a decision; ${(100 * laneShareAtHalf).toFixed(0)} % scored on the lane`,
+        `at ${half} req/s (half of max; achieved ${open.achievedRps.toFixed(0)}) for 5 s after ${warmUpS} s of warm-up: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; server thread ${threadUsAtHalf.toFixed(0)} µs a decision, ${(100 * systemShareAtHalf).toFixed(0)} % of it in the kernel; ${(100 * laneShareAtHalf).toFixed(0)} % scored on the lane`,
       );
       say(
-        `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms`,
+        `echo at the same schedule (achieved ${echoOpen.achievedRps.toFixed(0)}): p50 ${quantile(echoOpen.latenciesMs, 0.5).toFixed(2)} ms, p99 ${echoP99.toFixed(2)} ms; server thread ${echoAtHalf.us.toFixed(0)} µs a call, ${(100 * echoAtHalf.systemShare).toFixed(0)} % of it in the kernel`,
       );
       say(
         `server GC during the half-rate run: ${gcAtHalf.major} mark-compacts (longest pause ${gcAtHalf.majorMaxMs.toFixed(1)} ms), ${gcAtHalf.minor} scavenges (longest ${gcAtHalf.minorMaxMs.toFixed(1)} ms)`,
@@ -293,6 +305,8 @@ async function main(): Promise<void> {
           lane_share_at_half: Number(laneShareAtHalf.toFixed(3)),
           thread_us_per_decision_at_max: Number(median(threadUsAtMax).toFixed(1)),
           thread_us_per_decision_at_half: Number(threadUsAtHalf.toFixed(1)),
+          echo_thread_us_per_call_at_max: Number(median(echoThreadUsAtMax).toFixed(1)),
+          echo_thread_us_per_call_at_half: Number(echoAtHalf.us.toFixed(1)),
           decide_p99_ms_at_50: p99At(0.5),
           decide_p99_ms_at_70: p99At(0.7),
           decide_p99_ms_at_90: p99At(0.9),
@@ -332,18 +346,39 @@ interface GcSeen {
  * `stats` is the pipeline's live counters object, read now and at `since`.
  */
 function scoringFrom(stats: Readonly<PipelineStats>): {
-  since(): { laneShare: number; threadUs: number };
+  since(): { laneShare: number; threadUs: number; systemShare: number };
 } {
-  const cpu0 = mainThreadCpuUs();
+  const cpu0 = mainThreadCpu();
   const { decisions, inline, laned, pooled } = stats;
   return {
     since: () => {
-      const cpuUs = mainThreadCpuUs() - cpu0;
+      const cpu = mainThreadCpu();
+      const userUs = cpu.userUs - cpu0.userUs;
+      const systemUs = cpu.systemUs - cpu0.systemUs;
       const decided = stats.decisions - decisions;
       const scored = stats.inline - inline + (stats.laned - laned) + (stats.pooled - pooled);
       return {
         laneShare: scored === 0 ? 0 : (stats.laned - laned) / scored,
-        threadUs: decided === 0 ? 0 : cpuUs / decided,
+        threadUs: decided === 0 ? 0 : (userUs + systemUs) / decided,
+        systemShare: userUs + systemUs === 0 ? 0 : systemUs / (userUs + systemUs),
+      };
+    },
+  };
+}
+
+/** The server thread's CPU µs per unit of `count` (calls answered) since this was made. */
+function threadCostPer(count: () => number): { since(): { us: number; systemShare: number } } {
+  const cpu0 = mainThreadCpu();
+  const n0 = count();
+  return {
+    since: () => {
+      const cpu = mainThreadCpu();
+      const userUs = cpu.userUs - cpu0.userUs;
+      const systemUs = cpu.systemUs - cpu0.systemUs;
+      const n = count() - n0;
+      return {
+        us: n === 0 ? 0 : (userUs + systemUs) / n,
+        systemShare: userUs + systemUs === 0 ? 0 : systemUs / (userUs + systemUs),
       };
     },
   };

@@ -17,6 +17,8 @@ export interface EchoAndDecide {
   /** Bytes of the Decide answer, which Echo answers with too. */
   readonly responseBytes: number;
   readonly urls: { readonly echo: string; readonly decide: string };
+  /** Echo calls answered so far: with the server thread's CPU time, what a call of the transport alone costs. */
+  echoCalls(): number;
 }
 
 /**
@@ -31,9 +33,15 @@ export async function startEchoAndDecide(
   items: number,
 ): Promise<EchoAndDecide> {
   let echoResponse = Buffer.alloc(0);
+  let echoCalls = 0;
   const server = await createServer(benchServerOptions(redisUrl, policyFile), {
     log: silentLogger,
-    extraServices: [echoService(() => echoResponse)],
+    extraServices: [
+      echoService(() => {
+        echoCalls++;
+        return echoResponse;
+      }),
+    ],
   });
   try {
     const { request, response, summary } = await personalisedSearch(server.address, items);
@@ -48,6 +56,7 @@ export async function startEchoAndDecide(
         echo: `http://${server.address}${ECHO_PATH}`,
         decide: `http://${server.address}/relevance.v1.DecisionService/Decide`,
       },
+      echoCalls: () => echoCalls,
     };
   } catch (error) {
     await server.close(1000);

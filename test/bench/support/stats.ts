@@ -61,8 +61,13 @@ export function processCpu(pid: number | "self"): ProcessCpu {
  * whose work is on that thread.
  */
 export function mainThreadCpuUs(): number {
-  const c = cpuOfStat(`/proc/self/task/${process.pid}/stat`);
+  const c = mainThreadCpu();
   return c.userUs + c.systemUs;
+}
+
+/** `mainThreadCpuUs` as user and system time (the kernel's share: syscalls, wake-ups). */
+export function mainThreadCpu(): ProcessCpu {
+  return cpuOfStat(`/proc/self/task/${process.pid}/stat`);
 }
 
 function cpuOfStat(path: string): ProcessCpu {
