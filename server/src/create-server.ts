@@ -260,6 +260,7 @@ export async function createServer(
     threads: options.threads,
     inlineMaxCandidates: options.inlineMaxCandidates,
     lane: options.scoringLane,
+    laneBatch: options.scoringLaneBatch,
     inlineMaxCatalogItems: options.inlineMaxCatalogItems,
     serverShard: options.catalogServerShard,
     maxCandidates: options.maxCandidates,

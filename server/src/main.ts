@@ -6,6 +6,7 @@
  *
  * Environment: HOST, PORT, REDIS_URL (empty: in-process store), RELEVANCE_KEY_PREFIX,
  * RELEVANCE_THREADS, RELEVANCE_SCORING_LANE (0: score small jobs on the server thread only),
+ * RELEVANCE_SCORING_LANE_BATCH (calls in one turn from which small jobs go to the lane),
  * RELEVANCE_CATALOG_SERVER_SHARD (0: catalog scans wholly on the pool),
  * RELEVANCE_IDENTITY_KEY (HMAC key for identifiers; required with Redis),
  * RELEVANCE_CONSUMER (0: do not apply events in this instance),
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     redisKeyPrefix: process.env.RELEVANCE_KEY_PREFIX ?? DEFAULT_SERVER_OPTIONS.redisKeyPrefix,
     threads: envInt("RELEVANCE_THREADS", DEFAULT_SERVER_OPTIONS.threads),
     scoringLane: process.env.RELEVANCE_SCORING_LANE !== "0",
+    scoringLaneBatch: envInt("RELEVANCE_SCORING_LANE_BATCH", DEFAULT_SERVER_OPTIONS.scoringLaneBatch),
     catalogServerShard: process.env.RELEVANCE_CATALOG_SERVER_SHARD !== "0",
     identityKey: process.env.RELEVANCE_IDENTITY_KEY ?? "",
     consumer: process.env.RELEVANCE_CONSUMER !== "0",

@@ -25,6 +25,8 @@ export interface TestScorerShape {
   readonly inlineMaxCandidates: number;
   /** The scorer's option of that name. @default true */
   readonly serverShard?: boolean;
+  /** The scorer's option of that name. @default the scorer's */
+  readonly laneBatch?: number;
 }
 
 /** Fresh kernel memory, a resident catalog of synthetic items (seed 11, 4 stores) and a real scorer over it. */
@@ -48,6 +50,7 @@ export function createTestScorer(shape: TestScorerShape): {
     inlineMaxCandidates: shape.inlineMaxCandidates,
     inlineMaxCatalogItems: 0,
     serverShard: shape.serverShard ?? true,
+    ...(shape.laneBatch !== undefined ? { laneBatch: shape.laneBatch } : {}),
     maxCandidates: 500,
     maxLimit: 100,
     maxExclusions: 16,

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createArena, createKernelMemory } from "../../core-wasm/src/arena.js";
 import { loadKernelModule } from "../../core-wasm/src/kernel.js";
 import { Reason, RequestDesc } from "../../core-wasm/src/layout.js";
+import { resolveServerOptions } from "../../server/src/config/server-options.js";
 import { syntheticSku } from "../../server/src/demo/synthetic.js";
 import { candidatesFromStrings } from "../../server/src/domain/candidate-list.js";
 import type { ScoreJob } from "../../server/src/scoring/scorer.js";
@@ -104,17 +105,47 @@ describe("the scoring lane", () => {
     expect(catalog.size).toBe(ALL_ITEMS);
   });
 
-  it("should run a lone job inline and the second of one event-loop turn on the lane", async () => {
+  it("should run the first seven jobs of an event-loop turn inline and the eighth and later on the lane", async () => {
     await new Promise((resolve) => setImmediate(resolve));
     const job = jobOf(["SKU-000010", "SKU-000003", "SKU-000007"]);
-    const first = scorer.score(job);
-    const second = scorer.score(job);
-    const [a, b] = await Promise.all([first, second]);
-    expect(a.ran).toBe("inline");
-    expect(b.ran).toBe("lane");
-    expect(b.items).toEqual(a.items);
+    const results = await Promise.all(Array.from({ length: 10 }, () => scorer.score(job)));
+    expect(results.map((r) => r.ran)).toEqual([...Array(7).fill("inline"), "lane", "lane", "lane"]);
+    for (const r of results) expect(r.items).toEqual(results[0]!.items);
+    // A new turn, the lane drained: quiet again.
     await new Promise((resolve) => setImmediate(resolve));
     expect((await scorer.score(job)).ran).toBe("inline");
+  });
+
+  it("should send every small job to the lane with laneBatch 1, and the second of a turn on with 2", async () => {
+    const job = jobOf(["SKU-000010", "SKU-000003", "SKU-000007"]);
+    for (const [laneBatch, ran] of [
+      [1, ["lane", "lane", "lane"]],
+      [2, ["inline", "lane", "lane"]],
+    ] as const) {
+      const { scorer: s } = createTestScorer({
+        features: FEATURES,
+        items: ITEMS,
+        threads: 1,
+        inlineMaxCandidates: 500,
+        laneBatch,
+      });
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        const results = await Promise.all([1, 2, 3].map(() => s.score(job)));
+        expect(results.map((r) => r.ran)).toEqual(ran);
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
+  it("should refuse a laneBatch below 1, naming it, in the scorer and in the server's options", () => {
+    expect(() =>
+      createTestScorer({ features: FEATURES, items: 10, threads: 1, inlineMaxCandidates: 500, laneBatch: 0 }),
+    ).toThrow(/laneBatch must be a positive integer, got 0/);
+    expect(() => resolveServerOptions({ scoringLaneBatch: 0 })).toThrow(
+      /options\.scoringLaneBatch must be an integer in \[1, 64\], got 0/,
+    );
   });
 });
 

@@ -957,7 +957,7 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
     let lanedTarget: StoreTarget;
     let inlineTarget: StoreTarget;
     let pooled: TestServer;
-    /** Candidate jobs on the scoring lane whenever two reach scoring in one turn; catalog scans on the pool. */
+    /** Candidate jobs on the scoring lane from the second to reach scoring in one turn; catalog scans on the pool. */
     let laned: TestServer;
     let inline: TestServer;
     const catalog = generateCatalog({ items: 2100, stores: 4, features: FEATURES, seed: 5 }).map(
@@ -979,6 +979,7 @@ describe.each(STORE_KINDS)("Decide on the %s store", (kind) => {
       laned = await startTestServer(lanedTarget, {
         threads: 1,
         inlineMaxCandidates: 64,
+        scoringLaneBatch: 2,
         inlineMaxCatalogItems: 0,
         maxCandidates: 64,
       });

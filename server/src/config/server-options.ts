@@ -45,6 +45,14 @@ export interface ServerOptions {
    * server/src/scoring/scoring-lane.ts). @default true
    */
   scoringLane: boolean;
+  /**
+   * Small jobs go to the scoring lane from the `scoringLaneBatch`-th call to
+   * reach scoring in one turn of the event loop, or while the lane holds that
+   * many jobs; below it they run inline (measured: `npm run bench:lane`; see
+   * server/src/scoring/scorer.ts). 1 sends every small job to the lane.
+   * @default 8
+   */
+  scoringLaneBatch: number;
   /** Catalog scans over at most this many items run inline. @default 4096 */
   inlineMaxCatalogItems: number;
   /**
@@ -215,6 +223,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   threads: availableParallelism(),
   inlineMaxCandidates: 750,
   scoringLane: true,
+  scoringLaneBatch: 8,
   inlineMaxCatalogItems: 4096,
   catalogServerShard: true,
   maxPoolQueue: 64,
@@ -309,6 +318,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Read
   positiveInt(o, "threads", 0, 256);
   positiveInt(o, "inlineMaxCandidates", 0);
   positiveInt(o, "inlineMaxCatalogItems", 0);
+  positiveInt(o, "scoringLaneBatch", 1, 64);
   positiveInt(o, "maxPoolQueue", 0);
   positiveInt(o, "maxCandidates", 1, 1_000_000);
   positiveInt(o, "maxLimit", 1, MAX_TOP_K);

@@ -133,6 +133,8 @@ export interface ScorerOptions {
    * queue (needs `threads` > 0). @default true
    */
   readonly lane?: boolean;
+  /** Calls reaching scoring in one turn, or jobs on the lane, from which small jobs go to the lane. @default LANE_BATCH */
+  readonly laneBatch?: number;
   /** Catalog scans over at most this many items run inline. */
   readonly inlineMaxCatalogItems: number;
   /**
@@ -197,6 +199,21 @@ export function createScorer(options: ScorerOptions): Scorer {
 
 const MAX_SLOTS = 256;
 
+/**
+ * Calls reaching scoring in one turn, or jobs already on the lane, from which
+ * small jobs go to the lane (option `laneBatch`). `npm run bench:lane`,
+ * 2026-12-08, AMD EPYC host under KVM, 2 vCPUs, against the same server
+ * without a lane, in the same run: when the lane took every job after the
+ * first of a turn or while it held one, it gained 5–12 % at the maximum but
+ * at half of it (77–80 % of jobs on the lane) p50 rose by 0.1–1.7 ms in 8
+ * rounds of 8; from the third call of a turn (38–57 % on the lane) by 0.4–
+ * 3.1 ms in 4 of 4. From the eighth, the lane takes 75–78 % of jobs at the
+ * maximum (+4 %) and 4–7 % at half, where p50 matched the lane-less server
+ * (1.55 against 1.63 ms). A lane job waits for the worker to wake, and on
+ * two busy cores for a core to run on: worth it when it saves a backlog.
+ */
+const LANE_BATCH = 8;
+
 class KernelScorer implements Scorer {
   private readonly o: ScorerOptions;
   private readonly kernel: Kernel;
@@ -214,6 +231,7 @@ class KernelScorer implements Scorer {
   }
   /** score() calls in this turn of the event loop (reset by setImmediate). */
   private callsThisTurn = 0;
+  private readonly laneBatch: number;
   /** Pool jobs (candidate jobs and catalog scans) not yet answered. */
   private pooledInFlight = 0;
   private readonly endTurn = (): void => {
@@ -223,6 +241,9 @@ class KernelScorer implements Scorer {
 
   constructor(options: ScorerOptions) {
     this.o = options;
+    this.laneBatch = options.laneBatch ?? LANE_BATCH;
+    if (!Number.isInteger(this.laneBatch) || this.laneBatch < 1)
+      throw new RangeError(`laneBatch must be a positive integer, got ${this.laneBatch}`);
     this.kernel = instantiateKernel(options.module, options.memory);
     this.inlineSlot = this.newSlot();
     this.threads = options.threads;
@@ -257,12 +278,13 @@ class KernelScorer implements Scorer {
 
   /**
    * Where a small candidate job runs is decided by load, not size: inline
-   * while the server is quiet (a lone lane job wakes two threads, ~25 µs of
-   * the server thread against ~15 µs of scoring), on the lane once it is
-   * busy, that is, when the lane already has jobs in flight or another call
-   * reached scoring in the same turn of the event loop (answers from Redis
-   * arrive in batches under load). Lane jobs then share wake-ups and cost
-   * the server thread ~1 µs each plus copying the job in.
+   * while the server is quiet or moderately loaded (a lone lane job wakes two
+   * threads, ~25 µs of the server thread against ~15 µs of scoring, and the
+   * call waits for both wake-ups), on the lane once calls back up: when this
+   * is the LANE_BATCH-th call or later to reach scoring in one turn of the
+   * event loop (answers from Redis arrive in batches under load), or the lane
+   * already holds LANE_BATCH jobs. Lane jobs then share wake-ups and cost the
+   * server thread ~1 µs each plus copying the job in.
    *
    * A catalog scan is sharded across the pool. On a quiet server (alone in
    * its turn, nothing on the pool or the lane) the server thread scans the
@@ -279,7 +301,12 @@ class KernelScorer implements Scorer {
     const alone = this.callsThisTurn++ === 0;
     if (alone) setImmediate(this.endTurn);
     const lane = this.lane;
-    if (!catalogMode && small && lane !== null && (!alone || lane.inFlight > 0)) {
+    if (
+      !catalogMode &&
+      small &&
+      lane !== null &&
+      (this.callsThisTurn >= this.laneBatch || lane.inFlight >= this.laneBatch)
+    ) {
       const laned = this.tryLane(lane, job);
       if (laned !== null) return laned;
     }
