@@ -20,6 +20,9 @@
  *   npm run bench:lane
  *   BENCH_LANE_RATE=2000 BENCH_ROUNDS=6 node dist/test/bench/lane.bench.js
  *     (default rate: half of the lane server's maximum in the first round)
+ *   BENCH_LANE_BATCH=64 node dist/test/bench/lane.bench.js
+ *     (the lane server's `scoringLaneBatch`: 64 all but never uses the lane,
+ *     an A/A control of the two servers)
  *
  * Prints one JSON line last, medians over the rounds:
  *   {"rate","rounds","lane":{…},"inline":{…},"echo":{…}}

@@ -42,5 +42,7 @@ export function benchServerOptions(redisUrl: string, policyFile: string, port = 
     watchPolicyFile: false,
     // BENCH_SCORING_LANE=0: small jobs scored on the server thread only, for an A/B of the lane.
     scoringLane: process.env.BENCH_SCORING_LANE !== "0",
+    // BENCH_LANE_BATCH: the lane's `scoringLaneBatch` (64: an A/A control for bench:lane).
+    ...(process.env.BENCH_LANE_BATCH ? { scoringLaneBatch: Number(process.env.BENCH_LANE_BATCH) } : {}),
   };
 }
