@@ -281,10 +281,10 @@ class KernelScorer implements Scorer {
    * while the server is quiet or moderately loaded (a lone lane job wakes two
    * threads, ~25 µs of the server thread against ~15 µs of scoring, and the
    * call waits for both wake-ups), on the lane once calls back up: when this
-   * is the LANE_BATCH-th call or later to reach scoring in one turn of the
-   * event loop (answers from Redis arrive in batches under load), or the lane
-   * already holds LANE_BATCH jobs. Lane jobs then share wake-ups and cost the
-   * server thread ~1 µs each plus copying the job in.
+   * is the `laneBatch`-th call (default 8) or later to reach scoring in one
+   * turn of the event loop (answers from Redis arrive in batches under load),
+   * or the lane already holds that many jobs. Lane jobs then share wake-ups
+   * and cost the server thread ~1 µs each plus copying the job in.
    *
    * A catalog scan is sharded across the pool. On a quiet server (alone in
    * its turn, nothing on the pool or the lane) the server thread scans the
