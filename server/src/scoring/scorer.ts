@@ -208,8 +208,10 @@ const MAX_SLOTS = 256;
  * at half of it (77–80 % of jobs on the lane) p50 rose by 0.1–1.7 ms in 8
  * rounds of 8; from the third call of a turn (38–57 % on the lane) by 0.4–
  * 3.1 ms in 4 of 4. From the eighth, the lane takes 75–78 % of jobs at the
- * maximum (+4 %) and 4–7 % at half, where p50 matched the lane-less server
- * (1.55 against 1.63 ms). A lane job waits for the worker to wake, and on
+ * maximum (+4 % and +9 % in two runs) and 4–17 % at half, where p50 matched
+ * the lane-less server in one run (1.55 against 1.63 ms) and was 0.1–2.9 ms
+ * higher in the other (an A/A control of two lane-less servers drifts by up
+ * to 2 ms in single rounds). A lane job waits for the worker to wake, and on
  * two busy cores for a core to run on: worth it when it saves a backlog.
  */
 const LANE_BATCH = 8;
