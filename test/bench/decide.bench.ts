@@ -51,7 +51,7 @@ import { runAtRate, runH2load } from "./support/h2load.js";
 import { BENCH_CANDIDATES } from "./support/search-request.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { rerunWithStartFlags } from "./support/start-flags.js";
-import { cpuShare, cpuTimes, mainThreadCpu, median, quantile } from "./support/stats.js";
+import { cpuShare, cpuTimes, mainThreadCostPer, median, quantile } from "./support/stats.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 10_000);
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       const threadUsAtMax: number[] = [];
       const echoThreadUsAtMax: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
-        const echoCost = threadCostPer(echoCalls);
+        const echoCost = mainThreadCostPer(echoCalls);
         const e = await runH2load({ ...closed, url: echoUrl });
         echoThreadUsAtMax.push(echoCost.since().us);
         const scoring = scoringFrom(server.pipeline.stats);
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       // machine's own tail at that rate can be read beside Decide's.
       const echoOpenLoad = { url: echoUrl, body, clients: 4, streamsPerClient: 64 };
       await warmUpAt(echoOpenLoad, half);
-      const echoCostAtHalf = threadCostPer(echoCalls);
+      const echoCostAtHalf = mainThreadCostPer(echoCalls);
       const echoOpen = await runAtRate(echoOpenLoad, half, 5);
       const echoAtHalf = echoCostAtHalf.since();
       if (echoOpen.failed > 0) throw new Error(`echo at ${half} req/s: ${echoOpen.failed} failed streams`);
@@ -348,37 +348,16 @@ interface GcSeen {
 function scoringFrom(stats: Readonly<PipelineStats>): {
   since(): { laneShare: number; threadUs: number; systemShare: number };
 } {
-  const cpu0 = mainThreadCpu();
-  const { decisions, inline, laned, pooled } = stats;
+  const cost = mainThreadCostPer(() => stats.decisions);
+  const { inline, laned, pooled } = stats;
   return {
     since: () => {
-      const cpu = mainThreadCpu();
-      const userUs = cpu.userUs - cpu0.userUs;
-      const systemUs = cpu.systemUs - cpu0.systemUs;
-      const decided = stats.decisions - decisions;
+      const { us, systemShare } = cost.since();
       const scored = stats.inline - inline + (stats.laned - laned) + (stats.pooled - pooled);
       return {
         laneShare: scored === 0 ? 0 : (stats.laned - laned) / scored,
-        threadUs: decided === 0 ? 0 : (userUs + systemUs) / decided,
-        systemShare: userUs + systemUs === 0 ? 0 : systemUs / (userUs + systemUs),
-      };
-    },
-  };
-}
-
-/** The server thread's CPU µs per unit of `count` (calls answered) since this was made. */
-function threadCostPer(count: () => number): { since(): { us: number; systemShare: number } } {
-  const cpu0 = mainThreadCpu();
-  const n0 = count();
-  return {
-    since: () => {
-      const cpu = mainThreadCpu();
-      const userUs = cpu.userUs - cpu0.userUs;
-      const systemUs = cpu.systemUs - cpu0.systemUs;
-      const n = count() - n0;
-      return {
-        us: n === 0 ? 0 : (userUs + systemUs) / n,
-        systemShare: userUs + systemUs === 0 ? 0 : systemUs / (userUs + systemUs),
+        threadUs: us,
+        systemShare,
       };
     },
   };

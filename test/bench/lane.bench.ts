@@ -36,7 +36,7 @@ import { benchServerOptions } from "./support/echo-service.js";
 import { type H2loadResult, runAtRate, runH2load } from "./support/h2load.js";
 import { seedRedis } from "./support/seed-redis.js";
 import { rerunWithStartFlags } from "./support/start-flags.js";
-import { mainThreadCpu, median, quantile } from "./support/stats.js";
+import { mainThreadCostPer, median, quantile } from "./support/stats.js";
 
 const ITEMS = 100_000;
 const PROFILES = 10_000;
@@ -69,24 +69,22 @@ async function measure(target: Target, body: Buffer, rate: number): Promise<Phas
       ? { url: target.url, body, clients: 4, streamsPerClient: 64 }
       : { url: target.url, body, clients: 2, streamsPerClient: 32 };
   if (rate > 0) await runAtRate(load, rate, 3);
-  const cpu0 = mainThreadCpu();
+  const cost = mainThreadCostPer(target.calls);
   const calls0 = target.calls();
   const laned0 = target.laned();
   const run: H2loadResult & { achievedRps?: number } =
     rate > 0 ? await runAtRate(load, rate, 5) : await runH2load({ ...load, durationS: 4, warmUpS: 1 });
-  const cpu = mainThreadCpu();
+  const { us, systemShare } = cost.since();
   const calls = target.calls() - calls0;
   if (run.failed > 0 || calls < run.succeeded)
     throw new Error(
       `${target.name}: ${run.failed} failed streams, ${calls} answers for ${run.succeeded} calls`,
     );
-  const userUs = cpu.userUs - cpu0.userUs;
-  const systemUs = cpu.systemUs - cpu0.systemUs;
   const sorted = Float64Array.from(run.latenciesMs).sort();
   return {
     rps: run.achievedRps ?? run.rps,
-    threadUs: (userUs + systemUs) / Math.max(1, calls),
-    systemShare: systemUs / Math.max(1, userUs + systemUs),
+    threadUs: us,
+    systemShare,
     laneShare: (target.laned() - laned0) / Math.max(1, calls),
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),

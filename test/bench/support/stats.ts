@@ -70,6 +70,27 @@ export function mainThreadCpu(): ProcessCpu {
   return cpuOfStat(`/proc/self/task/${process.pid}/stat`);
 }
 
+/**
+ * The main thread's CPU µs per unit of `count` (calls answered, decisions
+ * made) from now until `since()`, and the kernel's share of that time.
+ */
+export function mainThreadCostPer(count: () => number): { since(): { us: number; systemShare: number } } {
+  const cpu0 = mainThreadCpu();
+  const n0 = count();
+  return {
+    since: () => {
+      const cpu = mainThreadCpu();
+      const userUs = cpu.userUs - cpu0.userUs;
+      const systemUs = cpu.systemUs - cpu0.systemUs;
+      const n = count() - n0;
+      return {
+        us: n === 0 ? 0 : (userUs + systemUs) / n,
+        systemShare: userUs + systemUs === 0 ? 0 : systemUs / (userUs + systemUs),
+      };
+    },
+  };
+}
+
 function cpuOfStat(path: string): ProcessCpu {
   let stat: string;
   try {
